@@ -1,0 +1,175 @@
+/**
+ * The one place that reads the environment. Every entry point calls `loadConfig()` once at start-up;
+ * everything else receives the typed, frozen result. Workflows never import this module (they do not
+ * read the environment), and no secret from here is ever put into a workflow input or result.
+ *
+ * Real services are used when their credential is set (`FB_ACCESS_TOKEN`, `KIE_API_KEY`); otherwise
+ * the local simulators are used and `mode` says so.
+ */
+import path from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseDotenv } from 'dotenv';
+import { z } from 'zod';
+
+const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+const csv = z
+  .string()
+  .default('')
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const bool = (def: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(def ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const optionalSecret = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
+
+const EnvSchema = z.object({
+  // Credentials of the seed system. Empty = use the simulator for that API.
+  KIE_API_KEY: optionalSecret,
+  FB_ACCESS_TOKEN: optionalSecret,
+  AD_ACCOUNT_ID: z.string().regex(/^act_\d+$/, 'must look like act_<digits>').default('act_1234567890'),
+  PAGE_ID: z.string().regex(/^\d+$/, 'must be a numeric page id').default('122100000000000001'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DB_PATH: z.string().optional(),
+  RUN_INTERVAL: int(900, 60), // seconds between scheduled cycles
+  ADS_PER_RUN: int(1, 0),
+  DAILY_BUDGET: int(500, 100), // cents per ad set per day ($5.00)
+  TOTAL_DAILY_SPEND_CAP: int(2000, 0), // cents per day: live ad-set budgets + today's generation cost
+  MAX_LIVE_ADS: int(4, 0),
+  MAX_ADSET_DAILY_BUDGET: int(1500, 100), // ceiling when scaling a winner, cents
+  LANDING_URL: z.url().default('https://example.com/free-trial?utm_source=meta'),
+  CUSTOM_AUDIENCE_IDS: csv,
+  TARGET_COUNTRIES: csv.pipe(z.array(z.string().regex(/^[A-Z]{2}$/, 'ISO country codes like US,CA'))),
+  CALL_TO_ACTION: z.enum(['LEARN_MORE', 'SIGN_UP', 'GET_STARTED', 'SUBSCRIBE', 'SHOP_NOW', 'DOWNLOAD', 'APPLY_NOW']).default('LEARN_MORE'),
+  HOOK_LIBRARY_PATH: z.string().default('hooks/library.json'),
+  INSIGHTS_LOOKBACK_DAYS: int(3, 1), // Meta restates the last days (late conversions)
+
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_UI_PORT: int(8233, 1),
+
+  META_GRAPH_BASE_URL: z.url().optional(),
+  META_GRAPH_VERSION: z.string().regex(/^v\d+\.0$/, 'must look like v26.0').default('v26.0'),
+  KIE_BASE_URL: z.url().optional(),
+  KIE_IMAGE_MODEL: z.enum(['google/nano-banana']).default('google/nano-banana'),
+  KIE_CREDIT_USD: z.coerce.number().positive().default(0.005),
+  KIE_DAILY_CREDIT_CAP: int(500, 0),
+  KIE_MIN_BALANCE: int(100, 0),
+  KIE_IMAGE_CREDITS: int(4, 0),
+  KIE_POLL_INTERVAL_MS: int(3000, 10),
+  KIE_IMAGE_TIMEOUT_MS: int(10 * 60_000, 1000),
+  HTTP_TIMEOUT_MS: int(30_000, 100),
+
+  META_SIM_PORT: int(8788, 0),
+  KIE_SIM_PORT: int(8789, 0),
+  SIM_TIME_SCALE: z.coerce.number().positive().default(60),
+
+  // Per-queue worker tuning: concurrency (slots) and server-side queue rate (activities/s).
+  INSIGHTS_CONCURRENCY: int(4, 1),
+  IMAGES_CONCURRENCY: int(4, 1),
+  CAMPAIGN_CONCURRENCY: int(2, 1),
+  IMAGES_RATE_PER_SEC: z.coerce.number().positive().default(1.5), // Kie: 20 creates / 10 s per account
+  CAMPAIGN_RATE_PER_SEC: z.coerce.number().positive().default(2),
+
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  START_EMBEDDED_TEMPORAL: bool(true),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+/** Raised when the environment is invalid; the message names every bad variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+/** Parses and validates the environment (plus `.env`, unless `dotenvPath` is false). Throws ConfigError. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, opts: { dotenvPath?: string | false } = {}) {
+  const fromFile = opts.dotenvPath === false ? {} : readDotenv(opts.dotenvPath ?? '.env');
+  // Real environment wins over .env, as every dotenv user expects; an empty value means "not set".
+  const merged = { ...definedOnly(fromFile), ...definedOnly(env) };
+  const parsed = EnvSchema.safeParse(merged);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  }
+  return Object.freeze(toConfig(parsed.data));
+}
+
+function toConfig(e: Env) {
+  const dataDir = path.resolve(e.DATA_DIR);
+  const metaSim = !e.FB_ACCESS_TOKEN;
+  const kieSim = !e.KIE_API_KEY;
+  return {
+    dataDir,
+    dbPath: path.resolve(e.DB_PATH ?? path.join(dataDir, 'performance.db')),
+    creativesDir: path.join(dataDir, 'creatives'),
+    temporalDbPath: path.join(dataDir, 'temporal.sqlite'),
+    account: {
+      id: e.AD_ACCOUNT_ID,
+      pageId: e.PAGE_ID,
+      landingUrl: e.LANDING_URL,
+      customAudienceIds: e.CUSTOM_AUDIENCE_IDS.length ? e.CUSTOM_AUDIENCE_IDS : metaSim ? ['238400000000000001'] : [],
+      countries: e.TARGET_COUNTRIES.length ? e.TARGET_COUNTRIES : ['US'],
+      callToAction: e.CALL_TO_ACTION,
+    },
+    cycle: {
+      intervalSeconds: e.RUN_INTERVAL,
+      adsPerRun: e.ADS_PER_RUN,
+      adSetDailyBudgetCents: e.DAILY_BUDGET,
+      totalDailySpendCapCents: e.TOTAL_DAILY_SPEND_CAP,
+      maxLiveAds: e.MAX_LIVE_ADS,
+      maxAdSetDailyBudgetCents: e.MAX_ADSET_DAILY_BUDGET,
+      insightsLookbackDays: e.INSIGHTS_LOOKBACK_DAYS,
+      hookLibraryPath: path.resolve(e.HOOK_LIBRARY_PATH),
+    },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      uiPort: e.TEMPORAL_UI_PORT,
+      startEmbedded: e.START_EMBEDDED_TEMPORAL,
+    },
+    meta: {
+      mode: metaSim ? ('simulator' as const) : ('real' as const),
+      accessToken: e.FB_ACCESS_TOKEN ?? 'sim-meta-token',
+      baseUrl: e.META_GRAPH_BASE_URL ?? (metaSim ? `http://127.0.0.1:${e.META_SIM_PORT}` : 'https://graph.facebook.com'),
+      version: e.META_GRAPH_VERSION,
+      simPort: e.META_SIM_PORT,
+    },
+    kie: {
+      mode: kieSim ? ('simulator' as const) : ('real' as const),
+      apiKey: e.KIE_API_KEY ?? 'sim-kie-key',
+      baseUrl: e.KIE_BASE_URL ?? (kieSim ? `http://127.0.0.1:${e.KIE_SIM_PORT}` : 'https://api.kie.ai'),
+      imageModel: e.KIE_IMAGE_MODEL,
+      creditUsd: e.KIE_CREDIT_USD,
+      dailyCreditCap: e.KIE_DAILY_CREDIT_CAP,
+      minBalance: e.KIE_MIN_BALANCE,
+      imageCredits: e.KIE_IMAGE_CREDITS,
+      pollIntervalMs: e.KIE_POLL_INTERVAL_MS,
+      imageTimeoutMs: e.KIE_IMAGE_TIMEOUT_MS,
+      simPort: e.KIE_SIM_PORT,
+    },
+    simTimeScale: e.SIM_TIME_SCALE,
+    httpTimeoutMs: e.HTTP_TIMEOUT_MS,
+    workers: {
+      insights: { concurrency: e.INSIGHTS_CONCURRENCY },
+      images: { concurrency: e.IMAGES_CONCURRENCY, ratePerSecond: e.IMAGES_RATE_PER_SEC },
+      campaign: { concurrency: e.CAMPAIGN_CONCURRENCY, ratePerSecond: e.CAMPAIGN_RATE_PER_SEC },
+    },
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+export type Config = ReturnType<typeof toConfig>;
+
+function readDotenv(file: string): Record<string, string> {
+  return existsSync(file) ? parseDotenv(readFileSync(file)) : {};
+}
+
+function definedOnly(env: Record<string, string | undefined>) {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== '')) as Record<string, string>;
+}

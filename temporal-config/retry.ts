@@ -1,0 +1,17 @@
+/**
+ * Failure types that no retry can fix (matched against ApplicationFailure.type / error class name).
+ * The activities throw these types (activities/errors.ts); workflows list them in retry policies.
+ */
+export const RETRY_NON_RETRYABLE = [
+  'MetaRequestRejected',
+  'KieRequestRejected',
+  'KieInsufficientCredits',
+  'GenerationFailed',
+  'GenerationTimedOut',
+  'SpendCapReached',
+  'GenerationBudgetExceeded',
+  'InvalidInput',
+  'NotFound',
+  'ConfigError',
+] as const;
+export type NonRetryableType = (typeof RETRY_NON_RETRYABLE)[number];

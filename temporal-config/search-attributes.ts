@@ -1,0 +1,31 @@
+/**
+ * Custom search attributes of the adCycle workflow, shown and filterable in the Web UI
+ * (e.g. `AdHooks = "urgency-countdown"` or `CycleOutcome = "launched"`).
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const AdAccountIdKey = defineSearchAttributeKey('AdAccountId', SearchAttributeType.KEYWORD);
+export const AdHooksKey = defineSearchAttributeKey('AdHooks', SearchAttributeType.KEYWORD_LIST);
+export const CreativeFormatsKey = defineSearchAttributeKey('CreativeFormats', SearchAttributeType.KEYWORD_LIST);
+export const CycleStageKey = defineSearchAttributeKey('CycleStage', SearchAttributeType.KEYWORD);
+export const CycleOutcomeKey = defineSearchAttributeKey('CycleOutcome', SearchAttributeType.KEYWORD);
+export const AdsLaunchedKey = defineSearchAttributeKey('AdsLaunched', SearchAttributeType.INT);
+
+export const ALL_SEARCH_ATTRIBUTES = [
+  AdAccountIdKey,
+  AdHooksKey,
+  CreativeFormatsKey,
+  CycleStageKey,
+  CycleOutcomeKey,
+  AdsLaunchedKey,
+] as const;
+
+/** Names and CLI type names, for `temporal server start-dev --search-attribute Name=Type`. */
+export const SEARCH_ATTRIBUTE_CLI_TYPES: Record<string, string> = {
+  AdAccountId: 'Keyword',
+  AdHooks: 'KeywordList',
+  CreativeFormats: 'KeywordList',
+  CycleStage: 'Keyword',
+  CycleOutcome: 'Keyword',
+  AdsLaunched: 'Int',
+};
