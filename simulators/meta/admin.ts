@@ -1,0 +1,54 @@
+// /__sim/* control endpoints so a simulator running in another process can be driven:
+// faults (POST/GET/DELETE /__sim/faults), clock (POST /__sim/advance {"ms": n}),
+// state dump (GET /__sim/state) and request log (GET /__sim/calls).
+import type { SimCore } from './core';
+import { faultRuleSchema, type FaultRule } from './faults';
+import type { Kind } from './store';
+
+export interface AdminResponse {
+  status: number;
+  body: unknown;
+}
+
+const KINDS: Kind[] = ['campaign', 'adset', 'adcreative', 'ad', 'adimage', 'advideo'];
+
+export function handleAdmin(core: SimCore, method: string, path: string, body: Buffer): AdminResponse {
+  let json: unknown = {};
+  if (body.length > 0) {
+    try {
+      json = JSON.parse(body.toString('utf8'));
+    } catch {
+      return { status: 400, body: { error: 'body must be JSON' } };
+    }
+  }
+  if (path === '/__sim/faults' && method === 'POST') {
+    // One rule or an array of rules.
+    const parsed = faultRuleSchema.array().safeParse(Array.isArray(json) ? json : [json]);
+    if (!parsed.success) return { status: 400, body: { error: parsed.error.message } };
+    parsed.data.forEach((rule) => core.faults.add(rule as FaultRule));
+    return { status: 200, body: { ok: true, faults: core.faults.list() } };
+  }
+  if (path === '/__sim/faults' && method === 'DELETE') {
+    core.faults.clear();
+    return { status: 200, body: { ok: true } };
+  }
+  if (path === '/__sim/faults' && method === 'GET') return { status: 200, body: { faults: core.faults.list() } };
+  if (path === '/__sim/advance' && method === 'POST') {
+    const ms = (json as { ms?: unknown }).ms;
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+      return { status: 400, body: { error: 'expected {"ms": <non-negative number of sim milliseconds>}' } };
+    }
+    core.advance(ms);
+    return { status: 200, body: { ok: true, now: core.now().toISOString() } };
+  }
+  if (path === '/__sim/state' && method === 'GET') {
+    const objects = Object.fromEntries(KINDS.map((k) => [k, core.list(k)]));
+    const counts = Object.fromEntries(KINDS.map((k) => [k, core.list(k).length]));
+    return {
+      status: 200,
+      body: { now: core.now().toISOString(), objects, counts, faults: core.faults.list(), calls: core.calls.length },
+    };
+  }
+  if (path === '/__sim/calls' && method === 'GET') return { status: 200, body: { calls: core.calls } };
+  return { status: 404, body: { error: `no admin endpoint ${method} ${path}` } };
+}

@@ -1,0 +1,115 @@
+// Options of the Meta simulator and their defaults (see README.md for what each one changes).
+
+export interface RateLimitOptions {
+  /** Score at which an account bucket is blocked. Meta's dev tier is 60; default is generous. */
+  maxScore?: number;
+  /** Points expire after this many SIM seconds (Meta: 300). */
+  decaySec?: number;
+  /** Block length in SIM seconds once the score is exceeded (Meta dev tier: 300). */
+  blockSec?: number;
+  readPoints?: number;
+  writePoints?: number;
+  /** Which throttle error the breach returns: 17/2446079 (default), 80004/2446079 or 613/1487742. */
+  errorCode?: 17 | 80004 | 613;
+}
+
+export interface MetaSimOptions {
+  port?: number;
+  host?: string;
+  /** Valid tokens. 'expired-token' (190/463), 'no-permission-token' (200) and 'dev-mode-token'
+   *  (creatives fail with 100/1885183) are always recognised as well. */
+  accessTokens?: string[];
+  adAccounts?: string[];
+  pageIds?: string[];
+  customAudienceIds?: string[];
+  /** Versions served; anything else gets code 2635. */
+  acceptedVersions?: string[];
+  /** Simulated seconds per real second; 0 freezes the clock so only advance() moves it. */
+  timeScale?: number;
+  reviewDelaySimMs?: [number, number];
+  disapprovalRate?: number;
+  videoProcessingSimMs?: [number, number];
+  /** Fraction of uploaded videos whose processing ends in video_status "error". */
+  videoErrorRate?: number;
+  /** Chunk size the chunked-upload session asks for (real Meta picks its own). */
+  videoChunkBytes?: number;
+  trueCtrByHook?: Record<string, number>;
+  defaultTrueCtr?: number;
+  seed?: number;
+  startTime?: Date;
+  rateLimit?: RateLimitOptions;
+  /** Objects younger than this (sim ms) are not yet visible in edge reads (default 0). */
+  edgeReadLagSimMs?: number;
+  /** Reject ad sets targeting EU countries without dsa_beneficiary/dsa_payor (default true). */
+  requireDsaForEu?: boolean;
+  /** JSON file to restore state from at start and save it to while running (default: none). */
+  stateFile?: string;
+}
+
+export interface ResolvedOptions {
+  port: number;
+  host: string;
+  accessTokens: Set<string>;
+  adAccounts: string[];
+  pageIds: string[];
+  customAudienceIds: string[];
+  acceptedVersions: string[];
+  timeScale: number;
+  reviewDelaySimMs: [number, number];
+  disapprovalRate: number;
+  videoProcessingSimMs: [number, number];
+  videoErrorRate: number;
+  videoChunkBytes: number;
+  trueCtrByHook: Record<string, number>;
+  defaultTrueCtr: number;
+  seed: number;
+  startTime: Date;
+  rateLimit: Required<RateLimitOptions>;
+  edgeReadLagSimMs: number;
+  requireDsaForEu: boolean;
+  stateFile?: string;
+}
+
+export const SPECIAL_TOKENS = {
+  expired: 'expired-token',
+  noPermission: 'no-permission-token',
+  devMode: 'dev-mode-token',
+} as const;
+
+const MINUTE = 60_000;
+
+export function resolveOptions(o: MetaSimOptions = {}): ResolvedOptions {
+  const tokens = new Set(o.accessTokens ?? ['sim-meta-token']);
+  tokens.add(SPECIAL_TOKENS.noPermission);
+  tokens.add(SPECIAL_TOKENS.devMode);
+  return {
+    port: o.port ?? 0,
+    host: o.host ?? '127.0.0.1',
+    accessTokens: tokens,
+    adAccounts: (o.adAccounts ?? ['act_1234567890']).map((a) => (a.startsWith('act_') ? a : `act_${a}`)),
+    pageIds: o.pageIds ?? ['122100000000000001'],
+    customAudienceIds: o.customAudienceIds ?? ['238400000000000001', '238400000000000002'],
+    acceptedVersions: o.acceptedVersions ?? ['v25.0', 'v26.0', 'v27.0'],
+    timeScale: o.timeScale ?? 1,
+    reviewDelaySimMs: o.reviewDelaySimMs ?? [10 * MINUTE, 30 * MINUTE],
+    disapprovalRate: o.disapprovalRate ?? 0.05,
+    videoProcessingSimMs: o.videoProcessingSimMs ?? [20_000, 120_000],
+    videoErrorRate: o.videoErrorRate ?? 0,
+    videoChunkBytes: o.videoChunkBytes ?? 1_048_576,
+    trueCtrByHook: o.trueCtrByHook ?? {},
+    defaultTrueCtr: o.defaultTrueCtr ?? 0.01,
+    seed: o.seed ?? 1,
+    startTime: o.startTime ?? new Date(),
+    rateLimit: {
+      maxScore: o.rateLimit?.maxScore ?? 100_000,
+      decaySec: o.rateLimit?.decaySec ?? 300,
+      blockSec: o.rateLimit?.blockSec ?? 300,
+      readPoints: o.rateLimit?.readPoints ?? 1,
+      writePoints: o.rateLimit?.writePoints ?? 3,
+      errorCode: o.rateLimit?.errorCode ?? 17,
+    },
+    edgeReadLagSimMs: o.edgeReadLagSimMs ?? 0,
+    requireDsaForEu: o.requireDsaForEu ?? true,
+    stateFile: o.stateFile,
+  };
+}
