@@ -1,0 +1,268 @@
+/**
+ * Campaign activities (queue `ad-campaign`): every Meta write. A launch builds
+ * campaign -> ad set -> creative -> ad, all PAUSED, and activates them only once the whole chain
+ * exists. Each create is idempotent through the ledger (deterministic name + key recorded first),
+ * and the spend cap is reserved in the same DB transaction that marks the creative `launching`.
+ */
+import { heartbeat, log } from '@temporalio/activity';
+import { and, eq, gte, inArray, sql } from 'drizzle-orm';
+import { readFile } from 'node:fs/promises';
+import type { Db } from '../db/client';
+import { budgetEdits, creatives, generationTasks } from '../db/schema';
+import type { Hook } from '../learning/hook-library';
+import { domainFailure, mapErrors } from './errors';
+import { ensureCreated } from './ledger';
+import type { MetaClient } from './ports/meta-client';
+
+export interface CampaignDeps {
+  db: Db;
+  meta: () => MetaClient;
+  hooks: () => Hook[];
+  account: { pageId: string; landingUrl: string; customAudienceIds: string[]; countries: string[]; callToAction: string };
+  caps: { adSetDailyBudgetCents: number; totalDailySpendCapCents: number; maxLiveAds: number; maxAdSetDailyBudgetCents: number };
+  creditUsd: number;
+  now?: () => Date;
+}
+
+/** Input of launchCreative: which generated creative to put live. */
+export interface LaunchCreativeInput {
+  accountId: string;
+  creativeId: string;
+}
+/** Ids of everything one launch created on Meta. */
+export interface LaunchCreativeResult {
+  creativeId: string;
+  campaignId: string;
+  adsetId: string;
+  adCreativeId: string;
+  adId: string;
+  imageHash: string;
+  dailyBudgetCents: number;
+}
+
+export interface CreativeAction {
+  kind: 'pause' | 'scale';
+  creativeId: string;
+  toBudgetCents?: number;
+  reason: string;
+}
+export interface ApplyActionsInput {
+  accountId: string;
+  cycleId: string;
+  actions: CreativeAction[];
+}
+export interface ApplyActionsResult {
+  applied: Array<CreativeAction & { adsetId: string }>;
+  skipped: Array<CreativeAction & { why: string }>;
+}
+
+const LIVE = ['launching', 'launched'] as const;
+
+/** Deterministic Meta object name: the account, cycle, slot and hook are all readable in Ads Manager. */
+export const metaName = (creativeId: string, hookId: string, kind: string) => `maa|${creativeId}|hook=${hookId}|${kind}`;
+
+export function createCampaignActivities(deps: CampaignDeps) {
+  const now = deps.now ?? (() => new Date());
+
+  /** Committed daily spend: budgets of live ad sets plus today's generation cost, in cents. */
+  function committedTodayCents(accountId: string): { liveAds: number; cents: number } {
+    const live = deps.db
+      .select({ n: sql<number>`count(*)`, budget: sql<number>`coalesce(sum(${creatives.dailyBudgetCents}), 0)` })
+      .from(creatives)
+      .where(and(eq(creatives.accountId, accountId), inArray(creatives.status, [...LIVE])))
+      .get()!;
+    const dayStart = now().toISOString().slice(0, 10);
+    const gen = deps.db
+      .select({ credits: sql<number>`coalesce(sum(coalesce(${generationTasks.actualCredits}, ${generationTasks.estimatedCredits})), 0)` })
+      .from(generationTasks)
+      .where(and(eq(generationTasks.accountId, accountId), gte(generationTasks.createdAt, dayStart)))
+      .get()!;
+    return { liveAds: live.n, cents: live.budget + Math.ceil(gen.credits * deps.creditUsd * 100) };
+  }
+
+  /** Reserves the ad set's budget under the caps, atomically with the status change. */
+  function reserveBudget(accountId: string, creativeId: string): number {
+    const budget = deps.caps.adSetDailyBudgetCents;
+    return deps.db.transaction((tx) => {
+      const row = tx.select().from(creatives).where(eq(creatives.id, creativeId)).get();
+      if (!row) throw domainFailure('NotFound', `creative ${creativeId} does not exist`);
+      if (row.status === 'launching' || row.status === 'launched') return row.dailyBudgetCents ?? budget;
+      if (row.status !== 'generated') throw domainFailure('InvalidInput', `creative ${creativeId} is ${row.status}, not generated`);
+      const { liveAds, cents } = committedTodayCents(accountId);
+      const why =
+        liveAds + 1 > deps.caps.maxLiveAds
+          ? `live-ad cap: ${liveAds} live, max ${deps.caps.maxLiveAds}`
+          : cents + budget > deps.caps.totalDailySpendCapCents
+            ? `daily spend cap: ${cents} committed + ${budget} > ${deps.caps.totalDailySpendCapCents} cents`
+            : undefined;
+      if (why) {
+        tx.update(creatives).set({ status: 'skipped', failReason: why }).where(eq(creatives.id, creativeId)).run();
+        throw domainFailure('SpendCapReached', `not launched: ${why}`, { liveAds, committedCents: cents });
+      }
+      tx.update(creatives)
+        .set({ status: 'launching', dailyBudgetCents: budget, updatedAt: now().toISOString() })
+        .where(eq(creatives.id, creativeId))
+        .run();
+      return budget;
+    }, { behavior: 'immediate' });
+  }
+
+  return {
+    async launchCreative({ accountId, creativeId }: LaunchCreativeInput): Promise<LaunchCreativeResult> {
+      return mapErrors(async () => {
+        const meta = deps.meta();
+        const budget = reserveBudget(accountId, creativeId);
+        const row = deps.db.select().from(creatives).where(eq(creatives.id, creativeId)).get()!;
+        const hook = deps.hooks().find((h) => h.id === row.hookId);
+        if (!hook) throw domainFailure('InvalidInput', `hook ${row.hookId} is not in the hook library`);
+        if (!row.filePath) throw domainFailure('InvalidInput', `creative ${creativeId} has no rendered file`);
+        const name = (kind: string) => metaName(creativeId, hook.id, kind);
+        const effect = (kind: string) => ({ key: `${creativeId}:meta.${kind}`, accountId, kind: `meta.${kind}`, name: name(kind) });
+        const byName = (edge: 'campaigns' | 'adsets' | 'ads' | 'adcreatives', kind: string) => async () =>
+          (await meta.findByName(accountId, edge, name(kind)))[0]?.id;
+
+        const campaign = await ensureCreated(deps.db, effect('campaign'), byName('campaigns', 'campaign'), async () =>
+          (await meta.createCampaign(accountId, {
+            name: name('campaign'),
+            objective: 'OUTCOME_TRAFFIC',
+            status: 'PAUSED',
+            special_ad_categories: [],
+            is_adset_budget_sharing_enabled: false,
+          })).id,
+        );
+        heartbeat('campaign');
+        const adset = await ensureCreated(deps.db, effect('adset'), byName('adsets', 'adset'), async () =>
+          (await meta.createAdSet(accountId, {
+            name: name('adset'),
+            campaign_id: campaign.id,
+            status: 'PAUSED',
+            daily_budget: budget,
+            billing_event: 'IMPRESSIONS',
+            optimization_goal: 'LINK_CLICKS',
+            bid_strategy: 'LOWEST_COST_WITHOUT_CAP',
+            destination_type: 'WEBSITE',
+            targeting: {
+              geo_locations: { countries: deps.account.countries },
+              age_min: 18,
+              age_max: 65,
+              ...(deps.account.customAudienceIds.length ? { custom_audiences: deps.account.customAudienceIds.map((id) => ({ id })) } : {}),
+              publisher_platforms: ['facebook', 'instagram'],
+              facebook_positions: ['story', 'facebook_reels'],
+              instagram_positions: ['story', 'reels'],
+              device_platforms: ['mobile'],
+              // Explicit since v24: the custom audience is the audience, not a suggestion.
+              targeting_automation: { advantage_audience: 0 },
+            },
+          })).id,
+        );
+        heartbeat('adset');
+        // Same bytes give the same hash, so a re-upload after a crash is harmless.
+        const imageHash = row.metaImageHash ?? (await meta.uploadImage(accountId, `${creativeId.replace(/[^\w-]/g, '_')}.png`, await readFile(row.filePath)));
+        deps.db.update(creatives).set({ metaImageHash: imageHash }).where(eq(creatives.id, creativeId)).run();
+        const adCreative = await ensureCreated(deps.db, effect('creative'), byName('adcreatives', 'creative'), async () =>
+          (await meta.createCreative(accountId, {
+            name: name('creative'),
+            object_story_spec: {
+              page_id: deps.account.pageId,
+              link_data: {
+                link: deps.account.landingUrl,
+                message: hook.primaryText,
+                name: hook.headline,
+                image_hash: imageHash,
+                call_to_action: { type: deps.account.callToAction, value: { link: deps.account.landingUrl } },
+              },
+            },
+          })).id,
+        );
+        heartbeat('creative');
+        const ad = await ensureCreated(deps.db, effect('ad'), byName('ads', 'ad'), async () =>
+          (await meta.createAd(accountId, { name: name('ad'), adset_id: adset.id, creative: { creative_id: adCreative.id }, status: 'PAUSED' })).id,
+        );
+        heartbeat('ad');
+        // The chain exists: switch it on from the leaves up, so nothing delivers half-built.
+        await meta.setStatus(ad.id, 'ACTIVE');
+        await meta.setStatus(adset.id, 'ACTIVE');
+        await meta.setStatus(campaign.id, 'ACTIVE');
+        deps.db
+          .update(creatives)
+          .set({
+            status: 'launched',
+            metaCampaignId: campaign.id,
+            metaAdsetId: adset.id,
+            metaCreativeId: adCreative.id,
+            metaAdId: ad.id,
+            launchedAt: row.launchedAt ?? now().toISOString(),
+            updatedAt: now().toISOString(),
+          })
+          .where(eq(creatives.id, creativeId))
+          .run();
+        log.info('creative launched', { creativeId, campaignId: campaign.id, adId: ad.id });
+        return { creativeId, campaignId: campaign.id, adsetId: adset.id, adCreativeId: adCreative.id, adId: ad.id, imageHash, dailyBudgetCents: budget };
+      });
+    },
+
+    /** Records why a creative was not launched (called by the workflow when a launch fails for good). */
+    async markLaunchFailed({ creativeId, reason }: { creativeId: string; reason: string }): Promise<void> {
+      deps.db
+        .update(creatives)
+        .set({ status: 'launch_failed', failReason: reason.slice(0, 1000), updatedAt: now().toISOString() })
+        .where(and(eq(creatives.id, creativeId), inArray(creatives.status, ['generated', 'launching'])))
+        .run();
+    },
+
+    /** Pauses losers and scales winners, idempotently, within caps and Meta's budget-edit limit. */
+    async applyActions({ accountId, cycleId, actions }: ApplyActionsInput): Promise<ApplyActionsResult> {
+      return mapErrors(async () => {
+        const meta = deps.meta();
+        const applied: ApplyActionsResult['applied'] = [];
+        const skipped: ApplyActionsResult['skipped'] = [];
+        for (const action of actions) {
+          const row = deps.db.select().from(creatives).where(eq(creatives.id, action.creativeId)).get();
+          if (!row?.metaAdsetId || row.accountId !== accountId) {
+            skipped.push({ ...action, why: 'not a launched creative of this account' });
+            continue;
+          }
+          if (action.kind === 'pause') {
+            await meta.setStatus(row.metaAdsetId, 'PAUSED'); // idempotent by nature
+            deps.db.update(creatives).set({ status: 'paused', pausedAt: now().toISOString(), failReason: action.reason }).where(eq(creatives.id, row.id)).run();
+            applied.push({ ...action, adsetId: row.metaAdsetId });
+            continue;
+          }
+          const from = row.dailyBudgetCents ?? deps.caps.adSetDailyBudgetCents;
+          const to = Math.min(action.toBudgetCents ?? from, deps.caps.maxAdSetDailyBudgetCents);
+          const key = `${cycleId}:${row.metaAdsetId}:budget`;
+          const done = deps.db.select().from(budgetEdits).where(eq(budgetEdits.key, key)).get();
+          if (done) {
+            // Intent recorded by an earlier attempt: finish it (setting the same budget twice is harmless).
+            if (row.dailyBudgetCents !== done.toCents) {
+              await meta.setDailyBudget(row.metaAdsetId, done.toCents);
+              deps.db.update(creatives).set({ dailyBudgetCents: done.toCents }).where(eq(creatives.id, row.id)).run();
+            }
+            applied.push({ ...action, toBudgetCents: done.toCents, adsetId: row.metaAdsetId });
+            continue;
+          }
+          const hourAgo = new Date(now().getTime() - 3600_000).toISOString();
+          const recent = deps.db
+            .select({ n: sql<number>`count(*)` })
+            .from(budgetEdits)
+            .where(and(eq(budgetEdits.adsetId, row.metaAdsetId), gte(budgetEdits.createdAt, hourAgo)))
+            .get()!.n;
+          const { cents } = committedTodayCents(accountId);
+          const why =
+            to <= from ? 'not an increase' : recent >= 4 ? 'Meta allows 4 budget edits per ad set per hour' : cents - from + to > deps.caps.totalDailySpendCapCents ? 'would exceed the daily spend cap' : undefined;
+          if (why) {
+            skipped.push({ ...action, why });
+            continue;
+          }
+          deps.db.insert(budgetEdits).values({ key, accountId, adsetId: row.metaAdsetId, fromCents: from, toCents: to, createdAt: now().toISOString() }).run();
+          await meta.setDailyBudget(row.metaAdsetId, to);
+          deps.db.update(creatives).set({ dailyBudgetCents: to }).where(eq(creatives.id, row.id)).run();
+          applied.push({ ...action, toBudgetCents: to, adsetId: row.metaAdsetId });
+        }
+        return { applied, skipped };
+      });
+    },
+  };
+}
+
+export type CampaignActivities = ReturnType<typeof createCampaignActivities>;

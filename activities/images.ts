@@ -1,0 +1,187 @@
+/**
+ * Image activities (queue `ad-images`): a Nano Banana picture from Kie.ai, the hook's overlay on it,
+ * the final PNG under the data folder, and the cost in the DB.
+ *
+ * One activity does submit -> wait -> download -> render, heartbeating while it waits. The Kie task id
+ * is stored under the creative's idempotency key before any waiting, so a retry (or another worker
+ * after a crash) resumes the same task instead of paying for a second one.
+ */
+import { activityInfo, heartbeat, log, sleep } from '@temporalio/activity';
+import { and, eq, gte, sql } from 'drizzle-orm';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Db } from '../db/client';
+import { creatives, generationTasks } from '../db/schema';
+import type { Hook } from '../learning/hook-library';
+import { domainFailure, mapErrors } from './errors';
+import { renderCreative } from './overlay';
+import { KieApiError, resultUrls, type KieClient, type MarketRecord } from './ports/kie-client';
+
+export interface ImageDeps {
+  db: Db;
+  kie: () => KieClient;
+  hooks: () => Hook[];
+  creativesDir: string;
+  kieConfig: { imageModel: 'google/nano-banana'; imageCredits: number; creditUsd: number; dailyCreditCap: number; minBalance: number; pollIntervalMs: number; imageTimeoutMs: number };
+  callToActionLabel?: string;
+  now?: () => Date;
+}
+
+/** Input of generateImageCreative: one planned creative slot of a cycle. */
+export interface GenerateImageInput {
+  accountId: string;
+  cycleId: string;
+  slot: number;
+  hookId: string;
+}
+/** The rendered creative and what it cost. */
+export interface GenerateImageResult {
+  creativeId: string;
+  filePath: string;
+  model: string;
+  taskId: string;
+  costCredits: number;
+  costUsd: number;
+}
+
+export const creativeIdOf = (cycleId: string, slot: number) => `${cycleId}:s${slot}`;
+
+/** The picture prompt: the hook's visual style, with room left for the overlay. */
+export function imagePrompt(hook: Hook): string {
+  return [
+    `Vertical 9:16 advertising photo, ${hook.visualStyle}.`,
+    `Theme: ${hook.angle} — ${hook.headline}.`,
+    'No text, no letters, no logos in the image. Keep the centre-top area calm and uncluttered for a headline overlay.',
+  ].join(' ');
+}
+
+export function createImageActivities(deps: ImageDeps) {
+  const now = deps.now ?? (() => new Date());
+  const cfg = deps.kieConfig;
+
+  /**
+   * Refuses a paid generation that would cross the daily credit cap or go under the minimum balance,
+   * and otherwise records the task intent, both in one DB transaction so parallel slots cannot
+   * overbook the cap between check and record.
+   */
+  async function reserveGeneration(kie: KieClient, accountId: string, creativeId: string, key: string) {
+    const estimate = cfg.imageCredits;
+    const balance = await kie.credits();
+    const dayStart = now().toISOString().slice(0, 10);
+    deps.db.transaction((tx) => {
+      const spent = tx
+        .select({ c: sql<number>`coalesce(sum(coalesce(${generationTasks.actualCredits}, ${generationTasks.estimatedCredits})), 0)` })
+        .from(generationTasks)
+        .where(and(eq(generationTasks.accountId, accountId), gte(generationTasks.createdAt, dayStart)))
+        .get()!.c;
+      const why =
+        spent + estimate > cfg.dailyCreditCap
+          ? `daily Kie credit cap: ${spent} spent today + ${estimate} > ${cfg.dailyCreditCap}`
+          : balance - estimate < cfg.minBalance
+            ? `Kie balance ${balance} - ${estimate} would go under the minimum ${cfg.minBalance}`
+            : undefined;
+      if (why) {
+        tx.update(creatives).set({ status: 'skipped', failReason: why }).where(eq(creatives.id, creativeId)).run();
+        throw domainFailure('GenerationBudgetExceeded', `generation skipped: ${why}`, { spent, balance, estimate });
+      }
+      tx.insert(generationTasks)
+        .values({ key, accountId, creativeId, provider: 'kie', model: cfg.imageModel, state: 'submitting', estimatedCredits: estimate, submitAttempts: 1, createdAt: now().toISOString() })
+        .onConflictDoNothing()
+        .run();
+    }, { behavior: 'immediate' });
+  }
+
+  return {
+    async generateImageCreative(input: GenerateImageInput): Promise<GenerateImageResult> {
+      return mapErrors(async () => {
+        const { accountId, cycleId, slot, hookId } = input;
+        const kie = deps.kie();
+        const hook = deps.hooks().find((h) => h.id === hookId);
+        if (!hook) throw domainFailure('InvalidInput', `hookId ${hookId} is not in the hook library`);
+        const creativeId = creativeIdOf(cycleId, slot);
+        const prompt = imagePrompt(hook);
+        deps.db
+          .insert(creatives)
+          .values({ id: creativeId, accountId, cycleId, slot, hookId, format: 'image', status: 'generating', model: cfg.imageModel, prompt })
+          .onConflictDoNothing()
+          .run();
+        const existing = deps.db.select().from(creatives).where(eq(creatives.id, creativeId)).get()!;
+        if (existing.status === 'generated' && existing.filePath && existing.kieTaskId) {
+          return { creativeId, filePath: existing.filePath, model: cfg.imageModel, taskId: existing.kieTaskId, costCredits: existing.costCredits, costUsd: existing.costUsd };
+        }
+
+        const key = `${creativeId}:kie.image`;
+        let task = deps.db.select().from(generationTasks).where(eq(generationTasks.key, key)).get();
+        if (!task?.taskId) {
+          // Record the intent before paying. Kie has no idempotency key nor a task search, so an attempt
+          // whose response was lost cannot be found again: each further attempt is counted against the cap.
+          if (!task) await reserveGeneration(kie, accountId, creativeId, key);
+          else
+            deps.db
+              .update(generationTasks)
+              .set({ submitAttempts: sql`${generationTasks.submitAttempts} + 1`, estimatedCredits: sql`${generationTasks.estimatedCredits} + ${cfg.imageCredits}` })
+              .where(eq(generationTasks.key, key))
+              .run();
+          const taskId = await kie.createImageTask({ model: cfg.imageModel, prompt, imageSize: '9:16' });
+          deps.db.update(generationTasks).set({ taskId, state: 'submitted' }).where(eq(generationTasks.key, key)).run();
+          deps.db.update(creatives).set({ kieTaskId: taskId }).where(eq(creatives.id, creativeId)).run();
+          task = deps.db.select().from(generationTasks).where(eq(generationTasks.key, key)).get()!;
+          log.info('kie image task submitted', { creativeId, taskId });
+        }
+        const taskId = task.taskId!;
+
+        // Durable wait: poll, heartbeat (so a dead worker is noticed and cancellation arrives), sleep.
+        const started = Date.parse(task.createdAt);
+        // Status reads are limited to 10/s per key: a 429 while waiting slows the poll down instead of failing.
+        const poll = async (): Promise<MarketRecord | undefined> => {
+          try {
+            return await kie.imageTask(taskId);
+          } catch (err) {
+            if (err instanceof KieApiError && err.code === 429) return undefined;
+            throw err;
+          }
+        };
+        let record: MarketRecord = (await poll()) ?? { taskId, state: 'waiting' };
+        while (record.state !== 'success' && record.state !== 'fail') {
+          if (now().getTime() - started > cfg.imageTimeoutMs) {
+            const reason = `Kie task ${taskId} not finished after ${cfg.imageTimeoutMs} ms (last state ${record.state})`;
+            deps.db.update(generationTasks).set({ state: 'abandoned', failReason: reason }).where(eq(generationTasks.key, key)).run();
+            deps.db.update(creatives).set({ status: 'generation_failed', failReason: reason }).where(eq(creatives.id, creativeId)).run();
+            throw domainFailure('GenerationTimedOut', reason, { taskId });
+          }
+          heartbeat({ taskId, state: record.state });
+          await sleep(cfg.pollIntervalMs);
+          record = (await poll()) ?? record;
+        }
+        if (record.state === 'fail') {
+          const reason = `Kie task ${taskId} failed: ${record.failCode ?? ''} ${record.failMsg ?? ''}`.trim();
+          // Failed market tasks are not charged (consumeCredits 0).
+          deps.db.update(generationTasks).set({ state: 'fail', failReason: reason, actualCredits: 0, completedAt: now().toISOString() }).where(eq(generationTasks.key, key)).run();
+          deps.db.update(creatives).set({ status: 'generation_failed', failReason: reason }).where(eq(creatives.id, creativeId)).run();
+          throw domainFailure('GenerationFailed', reason, { taskId, failCode: record.failCode });
+        }
+
+        const [url] = resultUrls(record);
+        heartbeat({ taskId, state: 'downloading' });
+        const picture = await kie.download(url!);
+        const { png } = await renderCreative(picture, { overlayText: hook.overlayText, cta: deps.callToActionLabel ?? 'Learn more', gradient: hook.gradientScheme });
+        const dir = path.join(deps.creativesDir, accountId.replace(/[^\w-]/g, '_'));
+        await mkdir(dir, { recursive: true });
+        const filePath = path.join(dir, `${creativeId.replace(/[^\w.-]/g, '_')}.png`);
+        await writeFile(filePath, png);
+        const costCredits = cfg.imageCredits;
+        const costUsd = Math.round(costCredits * cfg.creditUsd * 10_000) / 10_000;
+        deps.db.update(generationTasks).set({ state: 'success', actualCredits: costCredits, resultUrl: url, completedAt: now().toISOString() }).where(eq(generationTasks.key, key)).run();
+        deps.db
+          .update(creatives)
+          .set({ status: 'generated', filePath, costCredits, costUsd, kieTaskId: taskId, updatedAt: now().toISOString() })
+          .where(eq(creatives.id, creativeId))
+          .run();
+        log.info('image creative rendered', { creativeId, taskId, filePath, attempt: activityInfo().attempt });
+        return { creativeId, filePath, model: cfg.imageModel, taskId, costCredits, costUsd };
+      });
+    },
+  };
+}
+
+export type ImageActivities = ReturnType<typeof createImageActivities>;

@@ -1,0 +1,279 @@
+/**
+ * Insights activities (queue `ad-insights`): Meta reads, metrics, scoring, hook choice and the
+ * DB writes that go with them. The statistics live in learning/ (pure code, also run by HookBench);
+ * this file only moves data between Meta, the DB and that code, and records what was decided.
+ */
+import { heartbeat, log } from '@temporalio/activity';
+import { and, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { budgetEdits, creatives, cycles as cyclesTable, decisions, generationTasks, insights, performance } from '../db/schema';
+import type { Hook } from '../learning/hook-library';
+import { DEFAULT_POLICY, insightTexts, planCycle as learnPlan, scoreHooks, type CreativeEvidence, type PolicyName } from '../learning';
+import type { CreativeAction } from './campaign';
+import { mapErrors } from './errors';
+import type { InsightRow, MetaClient } from './ports/meta-client';
+
+export interface InsightsDeps {
+  db: Db;
+  meta: () => MetaClient;
+  hooks: () => Hook[];
+  lookbackDays: number;
+  caps: { adSetDailyBudgetCents: number; totalDailySpendCapCents: number; maxLiveAds: number; maxAdSetDailyBudgetCents: number };
+  creditUsd: number;
+  now?: () => Date;
+}
+
+/** Input of fetchInsights. */
+export interface FetchInsightsInput {
+  accountId: string;
+  cycleId: string;
+}
+/** What one insights pull stored. */
+export interface FetchInsightsResult {
+  since: string;
+  until: string;
+  rows: number;
+  ads: number;
+  impressions: number;
+  linkClicks: number;
+  spendCents: number;
+}
+
+/** Input of planCycle: how many launches the cycle would like, and which policy chooses. */
+export interface PlanCycleInput {
+  accountId: string;
+  cycleId: string;
+  wanted: number;
+  policy?: PolicyName;
+  /** Restrict this cycle's launches to one format; absent = each hook's allowed formats. */
+  format?: 'image' | 'video';
+}
+/** One launch slot chosen for this cycle. */
+export interface PlannedSlot {
+  slot: number;
+  hookId: string;
+  format: 'image' | 'video';
+  style?: string;
+  sampledValue: number;
+  reason: string;
+}
+export interface PlanCycleResult {
+  policy: string;
+  seed: string;
+  slots: PlannedSlot[];
+  skipped: Array<{ reason: string }>;
+  actions: CreativeAction[];
+  bestHook?: { hookId: string; probability: number };
+  insights: string[];
+}
+
+const CONVERSION_TYPES = new Set(['lead', 'offsite_conversion.fb_pixel_lead', 'onsite_conversion.lead_grouped']);
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+function toRow(accountId: string, r: InsightRow, fetchedAt: string) {
+  const action = (pred: (t: string) => boolean) => (r.actions ?? []).filter((a) => pred(a.action_type)).reduce((s, a) => s + a.value, 0);
+  return {
+    accountId,
+    adId: r.ad_id,
+    date: r.date_start,
+    adsetId: r.adset_id ?? null,
+    campaignId: r.campaign_id ?? null,
+    impressions: Math.round(r.impressions),
+    reach: Math.round(r.reach ?? 0),
+    clicks: Math.round(r.clicks ?? 0),
+    linkClicks: Math.round(r.inline_link_clicks ?? action((t) => t === 'link_click')),
+    landingPageViews: Math.round(action((t) => t === 'landing_page_view')),
+    conversions: Math.round(action((t) => CONVERSION_TYPES.has(t))),
+    spendCents: Math.round(r.spend * 100),
+    fetchedAt,
+  };
+}
+
+export function createInsightsActivities(deps: InsightsDeps) {
+  const now = deps.now ?? (() => new Date());
+
+  /** Evidence per launched creative, from the DB (creatives joined with their daily insights). */
+  function evidence(accountId: string, today: string): CreativeEvidence[] {
+    const rows = deps.db
+      .select()
+      .from(creatives)
+      .where(and(eq(creatives.accountId, accountId), inArray(creatives.status, ['launched', 'paused']), isNotNull(creatives.metaAdId)))
+      .all();
+    const perf = rows.length
+      ? deps.db.select().from(performance).where(inArray(performance.adId, rows.map((r) => r.metaAdId!))).all()
+      : [];
+    return rows.map((c) => {
+      const daily = perf
+        .filter((p) => p.adId === c.metaAdId)
+        .map((p) => ({ date: p.date, impressions: p.impressions, linkClicks: p.linkClicks, conversions: p.conversions, spendCents: p.spendCents }));
+      const sum = (k: 'impressions' | 'linkClicks' | 'conversions' | 'spendCents') => daily.reduce((s, d) => s + d[k], 0);
+      return {
+        creativeId: c.id,
+        hookId: c.hookId,
+        format: c.format,
+        adSetId: c.metaAdsetId ?? undefined,
+        spendTodayCents: daily.filter((d) => d.date === today).reduce((s, d) => s + d.spendCents, 0),
+        launchedAtMs: Date.parse(c.launchedAt ?? c.createdAt),
+        impressions: sum('impressions'),
+        linkClicks: sum('linkClicks'),
+        conversions: sum('conversions'),
+        spendCents: sum('spendCents'),
+        daily,
+        status: c.status === 'paused' ? 'paused' : 'live',
+      } satisfies CreativeEvidence;
+    });
+  }
+
+  return {
+    async fetchInsights({ accountId }: FetchInsightsInput): Promise<FetchInsightsResult> {
+      return mapErrors(async () => {
+        const until = day(now());
+        // A window of several days, because Meta restates recent days as late conversions arrive.
+        const since = day(new Date(now().getTime() - (deps.lookbackDays - 1) * 86_400_000));
+        const data = await deps.meta().adInsights(accountId, since, until, (n) => heartbeat({ rows: n }));
+        const fetchedAt = now().toISOString();
+        const values = data.map((r) => toRow(accountId, r, fetchedAt));
+        deps.db.transaction((tx) => {
+          for (const v of values) {
+            tx.insert(performance).values(v).onConflictDoUpdate({ target: [performance.adId, performance.date], set: v }).run();
+          }
+        });
+        const total = (k: 'impressions' | 'linkClicks' | 'spendCents') => values.reduce((s, v) => s + v[k], 0);
+        log.info('insights stored', { accountId, rows: values.length, since, until });
+        return {
+          since,
+          until,
+          rows: values.length,
+          ads: new Set(values.map((v) => v.adId)).size,
+          impressions: total('impressions'),
+          linkClicks: total('linkClicks'),
+          spendCents: total('spendCents'),
+        };
+      });
+    },
+
+    /**
+     * Scores creatives and hooks, decides pauses/scales, chooses the hooks of this cycle's launches
+     * (seeded by the cycle id, so a retry chooses the same), and writes insights and the audit trail.
+     */
+    async planCycle({ accountId, cycleId, wanted, policy, format }: PlanCycleInput): Promise<PlanCycleResult> {
+      const hooks = deps.hooks();
+      const at = now();
+      const nowMs = at.getTime();
+      const today = day(at);
+      const ev = evidence(accountId, today);
+      const used = policy ?? DEFAULT_POLICY;
+      const scores = scoreHooks({ hooks, evidence: ev, nowMs, policy: used });
+      const live = deps.db
+        .select()
+        .from(creatives)
+        .where(and(eq(creatives.accountId, accountId), inArray(creatives.status, ['launched', 'launching'])))
+        .all();
+      const hourAgo = new Date(nowMs - 3_600_000).toISOString();
+      const edits = deps.db.select().from(budgetEdits).where(and(eq(budgetEdits.accountId, accountId), gte(budgetEdits.createdAt, hourAgo))).all();
+      const caps = {
+        maxLiveAds: deps.caps.maxLiveAds,
+        dailySpendCapCents: deps.caps.totalDailySpendCapCents,
+        adSetDailyBudgetCents: deps.caps.adSetDailyBudgetCents,
+        maxAdSetDailyBudgetCents: deps.caps.maxAdSetDailyBudgetCents,
+        generationCostTodayCents: generationCostTodayCents(deps.db, accountId, at, deps.creditUsd),
+        mediaSpendTodayCents: ev.reduce((sum, e) => sum + (e.spendTodayCents ?? 0), 0),
+      };
+      const plan = learnPlan({
+        hooks,
+        evidence: ev,
+        nowMs,
+        caps,
+        budgetEditsLastHour: edits.reduce<Record<string, number>>((m, e) => ({ ...m, [e.adsetId]: (m[e.adsetId] ?? 0) + 1 }), {}),
+        currentBudgets: Object.fromEntries(live.filter((c) => c.metaAdsetId).map((c) => [c.metaAdsetId!, c.dailyBudgetCents ?? deps.caps.adSetDailyBudgetCents])),
+        policy: used,
+        seed: cycleId,
+        dayStartMs: Date.parse(`${today}T00:00:00Z`),
+        format,
+      });
+      // The learning core sizes launches by the caps; the cycle asks for at most `wanted`.
+      const launches = plan.decisions.filter((d) => d.kind === 'launch').slice(0, wanted);
+      const slots: PlannedSlot[] = launches.map((d, i) => ({
+        slot: i,
+        hookId: d.hookId!,
+        format: d.format ?? 'image',
+        style: d.style,
+        sampledValue: d.probability ?? 0,
+        reason: d.reason,
+      }));
+      const skipReasons = plan.decisions.filter((d) => d.kind === 'skip-launch').map((d) => d.reason);
+      const skipped = Array.from({ length: wanted - slots.length }, () => ({
+        reason: skipReasons[0] ?? 'no launch fits under the live-ad cap and the daily spend cap',
+      }));
+      const kept = plan.decisions.filter((d) => d.kind !== 'launch' || launches.includes(d));
+      const texts = insightTexts(scores, kept);
+      const stamp = at.toISOString();
+      deps.db.transaction((tx) => {
+        // A retried plan rewrites its own rows instead of duplicating them.
+        tx.delete(insights).where(and(eq(insights.cycleId, cycleId), eq(insights.accountId, accountId))).run();
+        tx.delete(decisions).where(and(eq(decisions.cycleId, cycleId), eq(decisions.accountId, accountId))).run();
+        for (const t of texts) {
+          tx.insert(insights).values({ accountId, cycleId, kind: t.kind, subject: t.subject, text: t.text, confidence: t.confidence, createdAt: stamp }).run();
+        }
+        for (const d of kept) {
+          tx.insert(decisions)
+            .values({
+              accountId,
+              cycleId,
+              kind: d.kind === 'launch' ? 'choose' : d.kind,
+              creativeId: d.creativeId ?? null,
+              hookId: d.hookId ?? null,
+              reason: d.reason,
+              probability: d.probability ?? null,
+              snapshot: { ...d.snapshot, policy: used, seed: cycleId, ...(d.kind === 'launch' && plan.choice ? { prior: plan.choice.posterior.prior } : {}) },
+              createdAt: stamp,
+            })
+            .run();
+        }
+      });
+      const byAdset = new Map(live.map((c) => [c.metaAdsetId, c.id]));
+      const actions: CreativeAction[] = plan.decisions
+        .filter((d) => d.kind === 'pause' || d.kind === 'scale')
+        .map((d) => ({
+          kind: d.kind as 'pause' | 'scale',
+          creativeId: d.creativeId ?? (d.adSetId ? byAdset.get(d.adSetId) : undefined) ?? '',
+          toBudgetCents: d.toBudgetCents,
+          reason: d.reason,
+        }))
+        .filter((a) => a.creativeId);
+      const best = scores.bestHookId ? scores.hooks.find((h) => h.hookId === scores.bestHookId) : undefined;
+      log.info('cycle planned', { cycleId, policy: used, launches: slots.length, actions: actions.length });
+      return {
+        policy: used,
+        seed: cycleId,
+        slots,
+        skipped,
+        actions,
+        bestHook: best ? { hookId: best.hookId, probability: best.pBest } : undefined,
+        insights: texts.slice(0, 6).map((t) => t.text),
+      };
+    },
+
+    /** Writes the cycle's final record (status and typed result) to the DB. */
+    async recordCycle({ accountId, cycleId, status, result }: { accountId: string; cycleId: string; status: string; result: unknown }): Promise<void> {
+      const at = now().toISOString();
+      deps.db
+        .insert(cyclesTable)
+        .values({ cycleId, accountId, status, result, finishedAt: at })
+        .onConflictDoUpdate({ target: cyclesTable.cycleId, set: { status, result, finishedAt: at } })
+        .run();
+    },
+  };
+}
+
+/** Today's generation cost in cents (actual where known, else the estimate). */
+export function generationCostTodayCents(db: Db, accountId: string, now: Date, creditUsd: number): number {
+  const credits = db
+    .select({ c: sql<number>`coalesce(sum(coalesce(${generationTasks.actualCredits}, ${generationTasks.estimatedCredits})), 0)` })
+    .from(generationTasks)
+    .where(and(eq(generationTasks.accountId, accountId), gte(generationTasks.createdAt, day(now))))
+    .get()!.c;
+  return Math.ceil(credits * creditUsd * 100);
+}
+
+export type InsightsActivities = ReturnType<typeof createInsightsActivities>;

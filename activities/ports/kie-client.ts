@@ -1,0 +1,106 @@
+/**
+ * A small typed client for the Kie.ai endpoints the agent uses (Nano Banana "market" jobs, Veo 3.1,
+ * credits), on got + zod. A call succeeds only when HTTP is 2xx AND the body `code` is 200: Kie
+ * reports most errors inside HTTP 200 bodies, some as HTTP statuses, and this client reads both.
+ */
+import { z } from 'zod';
+import { guarded, makeHttp } from './http';
+
+export interface KieClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/** A Kie envelope error; `code` is the body code (or the HTTP status when the body has none). */
+export class KieApiError extends Error {
+  override readonly name = 'KieApiError';
+  constructor(
+    readonly operation: string,
+    readonly code: number,
+    readonly kieMessage: string,
+  ) {
+    super(`Kie ${operation}: code ${code} ${kieMessage}`);
+  }
+}
+
+const Envelope = z.object({ code: z.number(), msg: z.string().optional(), message: z.string().optional(), data: z.unknown() });
+const TaskCreated = z.object({ taskId: z.string().min(1) });
+const MarketRecord = z.object({
+  taskId: z.string(),
+  model: z.string().optional(),
+  state: z.enum(['waiting', 'queuing', 'generating', 'success', 'fail']),
+  resultJson: z.string().nullish(),
+  failCode: z.union([z.string(), z.number()]).nullish(),
+  failMsg: z.string().nullish(),
+  costTime: z.number().nullish(),
+  completeTime: z.union([z.number(), z.string()]).nullish(),
+});
+export type MarketRecord = z.infer<typeof MarketRecord>;
+const ResultJson = z.object({ resultUrls: z.array(z.string().url()).min(1) });
+
+export const IMAGE_SIZES = ['1:1', '9:16', '16:9', '3:4', '4:3', '3:2', '2:3', '5:4', '4:5', '21:9', 'auto'] as const;
+
+export function createKieClient(opts: KieClientOptions) {
+  const http = makeHttp(opts.timeoutMs, opts.signal);
+  const base = opts.baseUrl.replace(/\/$/, '');
+  const headers = { authorization: `Bearer ${opts.apiKey}` };
+
+  async function call<T>(operation: string, req: () => Promise<{ statusCode: number; body: string }>, schema: z.ZodType<T>): Promise<T> {
+    const res = await guarded('Kie', operation, req);
+    let body: unknown;
+    try {
+      body = JSON.parse(res.body);
+    } catch {
+      throw new KieApiError(operation, res.statusCode >= 400 ? res.statusCode : 500, `non-JSON response (HTTP ${res.statusCode})`);
+    }
+    const env = Envelope.safeParse(body);
+    if (!env.success) throw new KieApiError(operation, res.statusCode >= 400 ? res.statusCode : 500, 'response is not a Kie envelope');
+    const msg = env.data.msg ?? env.data.message ?? '';
+    if (res.statusCode >= 400 || env.data.code !== 200) throw new KieApiError(operation, env.data.code !== 200 ? env.data.code : res.statusCode, msg);
+    const data = schema.safeParse(env.data.data);
+    if (!data.success) throw new KieApiError(operation, 500, `unexpected data shape: ${z.prettifyError(data.error)}`);
+    return data.data;
+  }
+
+  return {
+    /** Creates a Nano Banana text-to-image task. Accepted is not finished: poll `imageTask`. */
+    createImageTask: (p: { model: 'google/nano-banana'; prompt: string; imageSize: (typeof IMAGE_SIZES)[number]; callBackUrl?: string }) =>
+      call(
+        'create image task',
+        () =>
+          http.post(`${base}/api/v1/jobs/createTask`, {
+            headers,
+            json: {
+              model: p.model,
+              ...(p.callBackUrl ? { callBackUrl: p.callBackUrl } : {}),
+              input: { prompt: p.prompt, output_format: 'png', image_size: p.imageSize },
+            },
+          }),
+        TaskCreated,
+      ).then((d) => d.taskId),
+
+    imageTask: (taskId: string) =>
+      call('read image task', () => http.get(`${base}/api/v1/jobs/recordInfo`, { headers, searchParams: { taskId } }), MarketRecord),
+
+    /** Remaining credit balance (an integer). */
+    credits: () => call('read credits', () => http.get(`${base}/api/v1/chat/credit`, { headers }), z.number()),
+
+    /** Downloads a result file. No Authorization header: result hosts are public CDNs. */
+    async download(url: string): Promise<Buffer> {
+      const res = await guarded('Kie', 'download result', () => http.get(url, { responseType: 'buffer' }));
+      if (res.statusCode !== 200) throw new KieApiError('download result', res.statusCode, 'result file not available');
+      return res.body;
+    },
+  };
+}
+
+export type KieClient = ReturnType<typeof createKieClient>;
+
+/** The result URLs of a finished market task (resultJson is JSON text). */
+export function resultUrls(record: MarketRecord): string[] {
+  const parsed = ResultJson.safeParse(JSON.parse(record.resultJson || '{}'));
+  if (!parsed.success) throw new KieApiError('read image task', 500, 'success without resultUrls');
+  return parsed.data.resultUrls;
+}

@@ -1,0 +1,188 @@
+/**
+ * A small typed client for the Meta Graph (Marketing) API endpoints the agent uses, on got + zod.
+ * Not `facebook-nodejs-business-sdk` (no types, pinned versions, a process-wide crash reporter).
+ * Nested parameters are sent form-encoded as JSON strings, as the API requires. The same code talks
+ * to graph.facebook.com or to the local simulator: only `baseUrl` and the token differ.
+ */
+import { z } from 'zod';
+import { guarded, makeHttp } from './http';
+
+export interface MetaClientOptions {
+  baseUrl: string;
+  version: string;
+  accessToken: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+const ErrorEnvelope = z.object({
+  error: z.object({
+    message: z.string(),
+    type: z.string().optional(),
+    code: z.number(),
+    error_subcode: z.number().optional(),
+    is_transient: z.boolean().optional(),
+    error_user_title: z.string().optional(),
+    error_user_msg: z.string().optional(),
+    fbtrace_id: z.string().optional(),
+  }),
+});
+
+/** A Graph API error envelope. `retryAfterMs` comes from the usage headers when throttled. */
+export class MetaApiError extends Error {
+  override readonly name = 'MetaApiError';
+  constructor(
+    readonly operation: string,
+    readonly httpStatus: number,
+    readonly code: number,
+    readonly subcode: number | undefined,
+    readonly isTransient: boolean,
+    message: string,
+    readonly userMessage?: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(`Meta ${operation}: ${message}${subcode ? ` (subcode ${subcode})` : ''}${userMessage ? ` — ${userMessage}` : ''}`);
+  }
+}
+
+const Created = z.object({ id: z.string().regex(/^\d+$/) });
+const Success = z.object({ success: z.boolean() });
+const ImagesUploaded = z.object({
+  images: z.record(z.string(), z.object({ hash: z.string().min(1), url: z.string().optional() })),
+});
+const NamedList = z.object({
+  data: z.array(z.object({ id: z.string(), name: z.string().optional(), status: z.string().optional(), effective_status: z.string().optional() })),
+});
+const num = z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number);
+const ActionList = z.array(z.object({ action_type: z.string(), value: num })).optional();
+export const InsightRow = z.object({
+  ad_id: z.string(),
+  adset_id: z.string().optional(),
+  campaign_id: z.string().optional(),
+  date_start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  date_stop: z.string(),
+  impressions: num,
+  reach: num.optional(),
+  clicks: num.optional(),
+  inline_link_clicks: num.optional(),
+  spend: num,
+  actions: ActionList,
+});
+export type InsightRow = z.infer<typeof InsightRow>;
+const InsightsPage = z.object({
+  data: z.array(InsightRow),
+  paging: z.object({ next: z.string().optional(), cursors: z.object({ after: z.string().optional() }).optional() }).optional(),
+});
+
+type Params = Record<string, string | number | boolean | object | undefined>;
+export type Edge = 'campaigns' | 'adsets' | 'ads' | 'adcreatives';
+
+export function createMetaClient(opts: MetaClientOptions) {
+  const http = makeHttp(opts.timeoutMs, opts.signal);
+  const root = `${opts.baseUrl.replace(/\/$/, '')}/${opts.version}`;
+
+  /** Form-encode: objects and arrays become JSON strings; booleans true/false. */
+  const encode = (params: Params) =>
+    Object.fromEntries(
+      Object.entries(params)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]),
+    );
+
+  async function call<T>(operation: string, method: 'GET' | 'POST', url: string, params: Params, schema: z.ZodType<T>): Promise<T> {
+    const res = await guarded('Meta', operation, () =>
+      method === 'GET'
+        ? http.get(url, { searchParams: { ...encode(params), access_token: opts.accessToken } })
+        : http.post(url, { form: { ...encode(params), access_token: opts.accessToken } }),
+    );
+    let body: unknown;
+    try {
+      body = JSON.parse(res.body);
+    } catch {
+      throw new MetaApiError(operation, res.statusCode, 1, undefined, true, `non-JSON response (HTTP ${res.statusCode})`);
+    }
+    const err = ErrorEnvelope.safeParse(body);
+    if (err.success) {
+      const e = err.data.error;
+      throw new MetaApiError(operation, res.statusCode, e.code, e.error_subcode, !!e.is_transient, e.message, e.error_user_msg, retryAfter(res.headers));
+    }
+    if (res.statusCode >= 400) throw new MetaApiError(operation, res.statusCode, 1, undefined, true, `HTTP ${res.statusCode} without error envelope`);
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) {
+      throw new MetaApiError(operation, res.statusCode, -1, undefined, false, `unexpected response shape: ${z.prettifyError(parsed.error)}`);
+    }
+    return parsed.data;
+  }
+
+  const act = (accountId: string) => `${root}/${accountId}`;
+
+  return {
+    createCampaign: (accountId: string, p: Params) => call('create campaign', 'POST', `${act(accountId)}/campaigns`, p, Created),
+    createAdSet: (accountId: string, p: Params) => call('create ad set', 'POST', `${act(accountId)}/adsets`, p, Created),
+    createCreative: (accountId: string, p: Params) => call('create creative', 'POST', `${act(accountId)}/adcreatives`, p, Created),
+    createAd: (accountId: string, p: Params) => call('create ad', 'POST', `${act(accountId)}/ads`, p, Created),
+
+    /** Uploads image bytes (base64); the response map is keyed by the upload name. */
+    async uploadImage(accountId: string, name: string, bytes: Buffer): Promise<string> {
+      const res = await call('upload image', 'POST', `${act(accountId)}/adimages`, { bytes: bytes.toString('base64'), name }, ImagesUploaded);
+      const first = Object.values(res.images)[0];
+      if (!first) throw new MetaApiError('upload image', 200, -1, undefined, false, 'no image in response');
+      return first.hash;
+    },
+
+    /** Finds objects on an account edge by exact name, including paused and archived ones. */
+    async findByName(accountId: string, edge: Edge, name: string) {
+      const res = await call(`find ${edge} by name`, 'GET', `${act(accountId)}/${edge}`, {
+        fields: 'id,name,status,effective_status',
+        filtering: [{ field: 'name', operator: 'EQUAL', value: name }],
+        ...(edge === 'adcreatives'
+          ? {}
+          : { effective_status: ['ACTIVE', 'PAUSED', 'PENDING_REVIEW', 'DISAPPROVED', 'CAMPAIGN_PAUSED', 'ADSET_PAUSED', 'ARCHIVED', 'IN_PROCESS', 'WITH_ISSUES', 'PREAPPROVED'] }),
+        limit: 5,
+      }, NamedList);
+      return res.data.filter((d) => d.name === name);
+    },
+
+    setStatus: (id: string, status: 'ACTIVE' | 'PAUSED' | 'ARCHIVED') => call(`set status ${status}`, 'POST', `${root}/${id}`, { status }, Success),
+    setDailyBudget: (adsetId: string, cents: number) => call('set daily budget', 'POST', `${root}/${adsetId}`, { daily_budget: cents }, Success),
+
+    getStatus: (id: string) =>
+      call('read status', 'GET', `${root}/${id}`, { fields: 'id,status,effective_status' }, z.object({ id: z.string(), status: z.string(), effective_status: z.string().optional() })),
+
+    /** Ad-level daily insights over [since, until], following every page. */
+    async adInsights(accountId: string, since: string, until: string, onPage?: (n: number) => void): Promise<InsightRow[]> {
+      const rows: InsightRow[] = [];
+      let after: string | undefined;
+      for (let page = 0; page < 1000; page++) {
+        const res = await call('read insights', 'GET', `${act(accountId)}/insights`, {
+          level: 'ad',
+          time_range: { since, until },
+          time_increment: 1,
+          fields: 'ad_id,adset_id,campaign_id,date_start,date_stop,impressions,reach,clicks,inline_link_clicks,spend,actions',
+          limit: 100,
+          after,
+        }, InsightsPage);
+        rows.push(...res.data);
+        onPage?.(rows.length);
+        after = res.paging?.next ? res.paging.cursors?.after : undefined;
+        if (!after) break;
+      }
+      return rows;
+    },
+  };
+}
+
+export type MetaClient = ReturnType<typeof createMetaClient>;
+
+/** Throttle headers: BUC `estimated_time_to_regain_access` is in minutes. */
+function retryAfter(headers: Record<string, string | string[] | undefined>): number | undefined {
+  const raw = headers['x-business-use-case-usage'];
+  if (typeof raw !== 'string') return undefined;
+  try {
+    const parsed = JSON.parse(raw) as Record<string, Array<{ estimated_time_to_regain_access?: number }>>;
+    const minutes = Math.max(0, ...Object.values(parsed).flat().map((u) => u.estimated_time_to_regain_access ?? 0));
+    return minutes > 0 ? minutes * 60_000 : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * npm run cycle [-- --ads N] [--paused] [--policy NAME]
+ * Starts one adCycle now, waits for it, prints its result as ONE JSON line on stdout, and exits 0
+ * only when the cycle completed. Brings up the local stack (server, simulators, workers) for the
+ * parts that are not already running.
+ */
+import { WorkflowFailedError } from '@temporalio/client';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config/env';
+import { startLocalStack } from '../scripts/local-stack';
+import { manualWorkflowId, TaskQueues } from '../temporal-config/queues';
+import { AdAccountIdKey } from '../temporal-config/search-attributes';
+import { installTemporalLogging, makeLogger } from '../workers/logger';
+import { adCycleWorkflow } from '../workflows/ad-cycle';
+import type { AdCycleInput } from '../workflows/ad-cycle-types';
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: { ads: { type: 'string' }, paused: { type: 'boolean', default: false }, policy: { type: 'string' } },
+  });
+  const config = loadConfig();
+  const logger = makeLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  installTemporalLogging(logger, config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const stack = await startLocalStack(config, { ui: false, log: (m) => logger.info(m) });
+  const workflowId = manualWorkflowId(config.account.id, new Date().toISOString().replace(/[:.]/g, '-'));
+  try {
+    const input = {
+      accountId: config.account.id,
+      adsPerRun: values.ads === undefined ? config.cycle.adsPerRun : Number(values.ads),
+      launchesPaused: values.paused,
+      ...(values.policy ? { policy: values.policy } : {}),
+    } as AdCycleInput;
+    const handle = await stack.client.workflow.start(adCycleWorkflow, {
+      workflowId,
+      taskQueue: TaskQueues.orchestrator,
+      args: [input],
+      typedSearchAttributes: [{ key: AdAccountIdKey, value: config.account.id }],
+      workflowExecutionTimeout: '30m',
+    });
+    const result = await handle.result();
+    console.log(JSON.stringify({ workflowId, runId: handle.firstExecutionRunId, ...result, status: 'COMPLETED' }));
+    return 0;
+  } catch (err) {
+    const cause = err instanceof WorkflowFailedError && err.cause ? err.cause : err;
+    console.log(JSON.stringify({ workflowId, status: 'FAILED', error: (cause as Error).message }));
+    return 1;
+  } finally {
+    await stack.shutdown();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err instanceof ConfigError ? err.message : (err as Error).stack);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,109 @@
+/**
+ * Brings up what a cycle needs on this machine, reusing whatever is already running:
+ *  - the Temporal server at TEMPORAL_ADDRESS, or the embedded dev server (SQLite file under DATA_DIR);
+ *  - the Kie.ai and Meta simulators, for each API whose credentials are not set;
+ *  - in-process workers for every task queue that has no poller yet.
+ * Used by `npm start` (everything, plus the schedule) and `npm run cycle` (one cycle).
+ */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import path from 'node:path';
+import type { Config } from '../config/env';
+import { startKieSimulator } from '../simulators/kie';
+import { startMetaSimulator } from '../simulators/meta';
+import { TaskQueues } from '../temporal-config/queues';
+import { createWorker, GROUPS, type Group } from '../workers/create-workers';
+import { buildActivities } from '../workers/deps';
+import { canConnect, ensureTemporalServer, type RunningServer } from './temporal-server';
+
+export interface LocalStack {
+  server: RunningServer;
+  client: Client;
+  workers: Worker[];
+  startedGroups: Group[];
+  simulators: string[];
+  /** Resolves when every in-process worker has stopped. */
+  running: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+const QUEUE_OF: Record<Group, string> = {
+  orchestrator: TaskQueues.orchestrator,
+  insights: TaskQueues.insights,
+  images: TaskQueues.images,
+  campaign: TaskQueues.campaign,
+};
+
+export async function startLocalStack(config: Config, opts: { ui: boolean; log: (msg: string) => void; workers?: 'missing' | 'all' }): Promise<LocalStack> {
+  const { log } = opts;
+  const closers: Array<() => Promise<void>> = [];
+  const simulators: string[] = [];
+  // Simulators first: a worker that starts must find its APIs.
+  if (config.meta.mode === 'simulator' && !(await canConnect('127.0.0.1', config.meta.simPort))) {
+    const sim = await startMetaSimulator({ port: config.meta.simPort, timeScale: config.simTimeScale, stateFile: path.join(config.dataDir, 'meta-simulator.json') });
+    closers.push(() => sim.close());
+    simulators.push(`Meta Graph API simulator at ${sim.url}`);
+  }
+  if (config.kie.mode === 'simulator' && !(await canConnect('127.0.0.1', config.kie.simPort))) {
+    const sim = await startKieSimulator({ port: config.kie.simPort, timeScale: config.simTimeScale });
+    closers.push(() => sim.close());
+    simulators.push(`Kie.ai simulator at ${sim.url}`);
+  }
+
+  const server = await ensureTemporalServer({
+    address: config.temporal.address,
+    namespace: config.temporal.namespace,
+    startEmbedded: config.temporal.startEmbedded,
+    dbFile: config.temporalDbPath,
+    uiPort: opts.ui ? config.temporal.uiPort : undefined,
+    logFile: path.join(config.dataDir, 'temporal-server.log'),
+    log,
+  });
+  closers.push(() => server.stop());
+
+  const connection = await Connection.connect({ address: config.temporal.address });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  closers.unshift(() => connection.close());
+
+  const groups = opts.workers === 'all' ? [...GROUPS] : await groupsWithoutPollers(client, config.temporal.namespace);
+  const workers: Worker[] = [];
+  let running: Promise<void> = Promise.resolve();
+  if (groups.length) {
+    const native = await NativeConnection.connect({ address: config.temporal.address });
+    let acts: ReturnType<typeof buildActivities> | undefined;
+    const activities = () => (acts ??= buildActivities(config));
+    for (const g of groups) workers.push(await createWorker(g, native, config, activities));
+    running = Promise.all(workers.map((w) => w.run())).then(() => undefined);
+    closers.unshift(async () => {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await running.catch(() => undefined);
+      await native.close();
+      acts?.db.$client.close();
+    });
+  }
+  return {
+    server,
+    client,
+    workers,
+    startedGroups: groups,
+    simulators,
+    running,
+    async shutdown() {
+      for (const close of closers) await close().catch((err) => log(`shutdown: ${(err as Error).message}`));
+    },
+  };
+}
+
+/** Groups whose task queue has no poller, so this process must serve them. */
+async function groupsWithoutPollers(client: Client, namespace: string): Promise<Group[]> {
+  const missing: Group[] = [];
+  for (const g of GROUPS) {
+    const res = await client.workflowService.describeTaskQueue({
+      namespace,
+      taskQueue: { name: QUEUE_OF[g] },
+      taskQueueType: g === 'orchestrator' ? 1 : 2, // TASK_QUEUE_TYPE_WORKFLOW / _ACTIVITY
+    });
+    if (!res.pollers?.length) missing.push(g);
+  }
+  return missing;
+}

@@ -1,0 +1,119 @@
+/**
+ * A complete agent for one test file: the Kie and Meta simulators over HTTP, a temp data folder
+ * with its own performance DB, a config loaded through the real config module, and one real Worker
+ * per task queue on the shared Temporal server started by global-setup.
+ */
+import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { inject } from 'vitest';
+import { loadConfig, type Config } from '../../config/env';
+import { startKieSimulator, type KieSimOptions, type KieSimulator } from '../../simulators/kie';
+import { startMetaSimulator, type MetaSimOptions, type MetaSimulator } from '../../simulators/meta';
+import { manualWorkflowId, TaskQueues } from '../../temporal-config/queues';
+import { AdAccountIdKey } from '../../temporal-config/search-attributes';
+import { createWorker, GROUPS, WORKFLOWS_PATH, type Group } from '../../workers/create-workers';
+import { buildActivities } from '../../workers/deps';
+import { adCycleWorkflow } from '../../workflows/ad-cycle';
+import type { AdCycleInput } from '../../workflows/ad-cycle-types';
+
+let runtimeInstalled = false;
+let bundle: { code: string } | undefined;
+
+export interface TestStack {
+  env: TestWorkflowEnvironment;
+  config: Config;
+  meta: MetaSimulator;
+  kie: KieSimulator;
+  activities: ReturnType<typeof buildActivities>;
+  workers: Worker[];
+  startCycle(input?: Partial<AdCycleInput>, id?: string): Promise<WorkflowHandleWithFirstExecutionRunId<typeof adCycleWorkflow>>;
+  stopWorkers(groups?: Group[]): Promise<void>;
+  startWorkers(groups?: Group[]): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+let seq = 0;
+
+export async function startTestStack(
+  opts: { env?: Record<string, string>; meta?: MetaSimOptions; kie?: KieSimOptions; address?: string } = {},
+): Promise<TestStack> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  bundle ??= await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  const meta = await startMetaSimulator({ timeScale: 60, ...opts.meta });
+  const kie = await startKieSimulator({ timeScale: 200, ...opts.kie });
+  const address = opts.address ?? inject('temporalAddress');
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'maa-test-'));
+  const config = loadConfig(
+    {
+      DATA_DIR: dataDir,
+      TEMPORAL_ADDRESS: address,
+      META_GRAPH_BASE_URL: meta.url,
+      KIE_BASE_URL: kie.url,
+      KIE_POLL_INTERVAL_MS: '250',
+      LOG_LEVEL: 'warn',
+      // Generous caps: tests launch many ads on one account; the cap tests set their own.
+      MAX_LIVE_ADS: '100',
+      TOTAL_DAILY_SPEND_CAP: '1000000',
+      KIE_DAILY_CREDIT_CAP: '100000',
+      ...opts.env,
+    },
+    { dotenvPath: false },
+  );
+  const env = await TestWorkflowEnvironment.createFromExistingServer({ address });
+  const activities = buildActivities(config);
+  const running = new Map<Group, { worker: Worker; done: Promise<void> }>();
+
+  const startWorkers = async (groups: Group[] = [...GROUPS]) => {
+    for (const g of groups) {
+      if (running.has(g)) continue;
+      const worker = await createWorker(g, env.nativeConnection, config, () => activities, { workflowBundle: bundle });
+      running.set(g, { worker, done: worker.run() });
+    }
+  };
+  const stopWorkers = async (groups: Group[] = [...running.keys()]) => {
+    for (const g of groups) {
+      const r = running.get(g);
+      if (!r) continue;
+      r.worker.shutdown();
+      await r.done;
+      running.delete(g);
+    }
+  };
+  await startWorkers();
+
+  return {
+    env,
+    config,
+    meta,
+    kie,
+    activities,
+    get workers() {
+      return [...running.values()].map((r) => r.worker);
+    },
+    startCycle(input = {}, id) {
+      return env.client.workflow.start(adCycleWorkflow, {
+        workflowId: id ?? manualWorkflowId(config.account.id, `test-${process.pid}-${Date.now()}-${seq++}`),
+        taskQueue: TaskQueues.orchestrator,
+        args: [{ accountId: config.account.id, adsPerRun: 1, ...input } as AdCycleInput],
+        typedSearchAttributes: [{ key: AdAccountIdKey, value: config.account.id }],
+        workflowExecutionTimeout: '5m',
+      });
+    },
+    stopWorkers,
+    startWorkers,
+    async shutdown() {
+      await stopWorkers();
+      await env.teardown();
+      activities.db.$client.close();
+      await meta.close();
+      await kie.close();
+    },
+  };
+}

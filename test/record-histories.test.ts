@@ -1,0 +1,48 @@
+/**
+ * Records the replay fixtures in test/histories from REAL runs (real server, real activities,
+ * simulators). Skipped in normal runs; re-record after an intended workflow change with
+ *   RECORD_HISTORIES=1 npx vitest run test/record-histories.test.ts
+ * It also writes one deliberately incompatible copy (an activity renamed in the history), which the
+ * replay test must reject: that proves the replay harness can fail.
+ */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { setLaunchesPausedUpdate } from '../workflows/ad-cycle';
+import { historyOf } from './helpers/history';
+import { startTestStack, type TestStack } from './helpers/stack';
+
+const DIR = fileURLToPath(new URL('./histories/', import.meta.url));
+const record = process.env.RECORD_HISTORIES === '1';
+
+describe.runIf(record)('record replay histories', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack();
+  });
+  afterAll(async () => stack?.shutdown());
+
+  it('records a two-ad cycle, a cycle paused and resumed, and a cycle with a failed generation', async () => {
+    const save = async (name: string, handle: Awaited<ReturnType<TestStack['startCycle']>>) => {
+      await handle.result();
+      const { json } = await historyOf(handle);
+      writeFileSync(`${DIR}${name}.json`, json);
+      return JSON.parse(json) as { events: Array<Record<string, any>> };
+    };
+    const two = await save('ad-cycle-two-ads', await stack.startCycle({ adsPerRun: 2 }));
+
+    const paused = await stack.startCycle({ adsPerRun: 1, launchesPaused: true });
+    await new Promise((r) => setTimeout(r, 1500));
+    await paused.executeUpdate(setLaunchesPausedUpdate, { args: [{ paused: false }] });
+    await save('ad-cycle-paused-resumed', paused);
+
+    stack.kie.injectFault({ match: { path: '/api/v1/jobs/createTask' }, kind: 'taskFail', failCode: '500', times: 1 });
+    await save('ad-cycle-generation-failed', await stack.startCycle({ adsPerRun: 2 }));
+
+    // The incompatible copy: the first activity the history scheduled is renamed, as if the code
+    // had changed the order/kind of its commands without patched().
+    const first = two.events.find((e) => e.activityTaskScheduledEventAttributes);
+    first!.activityTaskScheduledEventAttributes.activityType.name = 'fetchInsightsV0';
+    writeFileSync(`${DIR}incompatible/ad-cycle-renamed-activity.json`, JSON.stringify(two));
+  });
+});

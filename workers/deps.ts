@@ -1,0 +1,60 @@
+/**
+ * Builds the dependencies of every activity group from the validated config: the DB, the API
+ * clients (real or simulator, same code), the hook library. The one place where config meets
+ * activities, so the factories stay testable with whatever a test injects.
+ */
+import { cancellationSignal } from '@temporalio/activity';
+import type { Config } from '../config/env';
+import { openDb, type Db } from '../db/client';
+import { createCampaignActivities } from '../activities/campaign';
+import { createImageActivities } from '../activities/images';
+import { createInsightsActivities } from '../activities/insights';
+import { createKieClient } from '../activities/ports/kie-client';
+import { createMetaClient } from '../activities/ports/meta-client';
+import { loadHookLibrary, type Hook } from '../learning/hook-library';
+
+/** Signal of the running activity, so a cancelled activity aborts its HTTP call. */
+function currentSignal(): AbortSignal | undefined {
+  try {
+    return cancellationSignal();
+  } catch {
+    return undefined; // called outside an activity (scripts, tests)
+  }
+}
+
+export function buildActivities(config: Config, db: Db = openDb(config.dbPath)) {
+  let library: Hook[] | undefined;
+  const hooks = () => (library ??= loadHookLibrary(config.cycle.hookLibraryPath));
+  const meta = () =>
+    createMetaClient({ baseUrl: config.meta.baseUrl, version: config.meta.version, accessToken: config.meta.accessToken, timeoutMs: config.httpTimeoutMs, signal: currentSignal() });
+  const kie = () => createKieClient({ baseUrl: config.kie.baseUrl, apiKey: config.kie.apiKey, timeoutMs: config.httpTimeoutMs, signal: currentSignal() });
+  const caps = {
+    adSetDailyBudgetCents: config.cycle.adSetDailyBudgetCents,
+    totalDailySpendCapCents: config.cycle.totalDailySpendCapCents,
+    maxLiveAds: config.cycle.maxLiveAds,
+    maxAdSetDailyBudgetCents: config.cycle.maxAdSetDailyBudgetCents,
+  };
+  return {
+    db,
+    insights: createInsightsActivities({ db, meta, hooks, lookbackDays: config.cycle.insightsLookbackDays, caps, creditUsd: config.kie.creditUsd }),
+    images: createImageActivities({
+      db,
+      kie,
+      hooks,
+      creativesDir: config.creativesDir,
+      kieConfig: {
+        imageModel: config.kie.imageModel,
+        imageCredits: config.kie.imageCredits,
+        creditUsd: config.kie.creditUsd,
+        dailyCreditCap: config.kie.dailyCreditCap,
+        minBalance: config.kie.minBalance,
+        pollIntervalMs: config.kie.pollIntervalMs,
+        imageTimeoutMs: config.kie.imageTimeoutMs,
+      },
+      callToActionLabel: ctaLabel(config.account.callToAction),
+    }),
+    campaign: createCampaignActivities({ db, meta, hooks, account: config.account, caps, creditUsd: config.kie.creditUsd }),
+  };
+}
+
+const ctaLabel = (cta: string) => cta.toLowerCase().replace(/_/g, ' ').replace(/^\w/, (c) => c.toUpperCase());

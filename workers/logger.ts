@@ -1,0 +1,39 @@
+/**
+ * The process logger (pino) with secrets redacted, and the bridge that sends the Temporal runtime's
+ * and activities' logs through it.
+ */
+import { DefaultLogger, Runtime, makeTelemetryFilterString, type LogLevel } from '@temporalio/worker';
+import pino from 'pino';
+
+const REDACT = [
+  'accessToken',
+  'apiKey',
+  'access_token',
+  'authorization',
+  '*.accessToken',
+  '*.apiKey',
+  '*.access_token',
+  '*.authorization',
+  '*.*.accessToken',
+  '*.*.apiKey',
+  'headers.authorization',
+];
+
+export function makeLogger(level: string) {
+  // stderr: stdout is kept for machine-readable output (npm run cycle prints one JSON line).
+  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' }, base: { pid: process.pid } }, pino.destination(2));
+}
+
+const toTemporalLevel = (l: string): LogLevel => (['trace', 'debug', 'info', 'warn', 'error'].includes(l) ? (l.toUpperCase() as LogLevel) : 'ERROR');
+
+/** Routes Temporal's own logs (workers, activities, workflow `log`) to pino. Call once per process. */
+export function installTemporalLogging(logger: pino.Logger, level: string) {
+  Runtime.install({
+    logger: new DefaultLogger(toTemporalLevel(level === 'silent' || level === 'fatal' ? 'error' : level), (entry) => {
+      const { level: l, message, meta } = entry;
+      const fn = l === 'TRACE' ? 'trace' : l === 'DEBUG' ? 'debug' : l === 'INFO' ? 'info' : l === 'WARN' ? 'warn' : 'error';
+      logger[fn]({ ...(meta ?? {}) }, message);
+    }),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+  });
+}

@@ -1,0 +1,80 @@
+/**
+ * Input, result and message types of the adCycle workflow, with the zod schemas that validate them
+ * at the boundary (workflow start, signals, updates). Pure: imported by the workflow bundle and by
+ * the client alike.
+ */
+import { z } from 'zod';
+
+export const POLICIES = ['thompson', 'thompson-discounted', 'thompson-flat', 'epsilon-greedy', 'uniform', 'ucb1'] as const;
+
+export const AdCycleInputSchema = z
+  .object({
+    /** The Meta ad account, `act_<digits>`. */
+    accountId: z.string().regex(/^act_\d+$/, 'must look like act_<digits>'),
+    /** Creatives to make and launch this cycle (ADS_PER_RUN); caps may allow fewer. */
+    adsPerRun: z.number().int().min(0).max(10).default(1),
+    /** Start with launches paused (insights are still collected). */
+    launchesPaused: z.boolean().default(false),
+    /** How long a paused cycle waits for a resume before skipping its launches (Temporal duration). */
+    pauseWaitLimit: z.string().regex(/^\d+(ms|s|m|h)$/, 'a duration like 30s, 10m or 1h').default('10m'),
+    /** Hook-choice policy; the learning module's default when absent. */
+    policy: z.enum(POLICIES).optional(),
+  })
+  .strict();
+export type AdCycleInput = z.input<typeof AdCycleInputSchema>;
+export type AdCycleParams = z.output<typeof AdCycleInputSchema>;
+
+export const SetLaunchesPausedSchema = z.object({ paused: z.boolean(), reason: z.string().max(500).optional() }).strict();
+export type SetLaunchesPausedArgs = z.infer<typeof SetLaunchesPausedSchema>;
+
+export type CycleStage = 'starting' | 'insights' | 'planning' | 'optimizing' | 'paused' | 'generating' | 'launching' | 'recording' | 'done';
+export type SlotStatus = 'planned' | 'generating' | 'generated' | 'launching' | 'launched' | 'generation_failed' | 'launch_failed' | 'skipped';
+
+/** One creative slot of a cycle and what became of it. */
+export interface SlotResult {
+  slot: number;
+  hookId: string;
+  format: 'image' | 'video';
+  status: SlotStatus;
+  creativeId?: string;
+  reason?: string;
+  kieTaskId?: string;
+  costUsd?: number;
+  filePath?: string;
+  meta?: { campaignId: string; adsetId: string; adCreativeId: string; adId: string };
+}
+
+/** What the status query answers. */
+export interface CycleStatus {
+  cycleId: string;
+  accountId: string;
+  stage: CycleStage;
+  launchesPaused: boolean;
+  pauseReason?: string;
+  slots: SlotResult[];
+}
+
+export type CycleOutcome = 'launched' | 'partial' | 'nothing-launched' | 'no-capacity' | 'paused' | 'insights-only';
+
+/** The typed result of one cycle. */
+export interface AdCycleResult {
+  cycleId: string;
+  accountId: string;
+  status: 'completed';
+  outcome: CycleOutcome;
+  startedAt: string;
+  finishedAt: string;
+  insights: { since: string; until: string; rows: number; ads: number; impressions: number; linkClicks: number; spendCents: number };
+  policy: string;
+  bestHook?: { hookId: string; probability: number };
+  findings: string[];
+  decisions: string[];
+  slots: SlotResult[];
+  created: { campaignIds: string[]; adsetIds: string[]; adCreativeIds: string[]; adIds: string[] };
+  generationCostUsd: number;
+}
+
+/** Formats zod issues as `field: message` lines, the error users see. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ');
+}

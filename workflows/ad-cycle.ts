@@ -1,0 +1,230 @@
+/**
+ * adCycleWorkflow: one pass of the agent over an ad account, started every RUN_INTERVAL by a
+ * schedule. insights -> plan (score, decide, choose hooks) -> pause/scale -> generate each creative
+ * -> launch each -> record. Activities run on one task queue per group; this file only orchestrates.
+ *
+ * A pause (signal or update) holds new generations and launches; insight collection goes on.
+ * One slot's failure is recorded with its reason and never fails the other slots or the cycle.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { CampaignActivities } from '../activities/campaign';
+import type { ImageActivities } from '../activities/images';
+import type { InsightsActivities, PlannedSlot } from '../activities/insights';
+import { TaskQueues } from '../temporal-config/queues';
+import { AdHooksKey, AdsLaunchedKey, CreativeFormatsKey, CycleOutcomeKey, CycleStageKey, AdAccountIdKey } from '../temporal-config/search-attributes';
+import { RETRY_NON_RETRYABLE } from '../temporal-config/retry';
+import {
+  AdCycleInputSchema,
+  describeIssues,
+  SetLaunchesPausedSchema,
+  type AdCycleInput,
+  type AdCycleResult,
+  type CycleOutcome,
+  type CycleStage,
+  type CycleStatus,
+  type SetLaunchesPausedArgs,
+  type SlotResult,
+} from './ad-cycle-types';
+
+// --- Activity options, one proxy per queue and behaviour ------------------------------------
+const insightsActs = proxyActivities<InsightsActivities>({
+  taskQueue: TaskQueues.insights,
+  startToCloseTimeout: '2m', // one paged insights pull or one scoring pass
+  heartbeatTimeout: '1m',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 6, nonRetryableErrorTypes: [...RETRY_NON_RETRYABLE] },
+});
+const imageActs = proxyActivities<ImageActivities>({
+  taskQueue: TaskQueues.images,
+  // Kie's own guidance: give up on a task after 10-15 min; the activity abandons at KIE_IMAGE_TIMEOUT_MS.
+  startToCloseTimeout: '15m',
+  heartbeatTimeout: '1m', // a dead worker is noticed within a minute and another one resumes the same task
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 5, nonRetryableErrorTypes: [...RETRY_NON_RETRYABLE] },
+});
+const campaignActs = proxyActivities<CampaignActivities>({
+  taskQueue: TaskQueues.campaign,
+  startToCloseTimeout: '5m',
+  heartbeatTimeout: '2m',
+  // Throttling comes back with its own nextRetryDelay; everything else backs off up to 2 min.
+  retry: { initialInterval: '3s', backoffCoefficient: 2, maximumInterval: '2m', maximumAttempts: 8, nonRetryableErrorTypes: [...RETRY_NON_RETRYABLE] },
+});
+
+// --- Messages -----------------------------------------------------------------------------
+export const statusQuery = defineQuery<CycleStatus>('status');
+export const pauseLaunchesSignal = defineSignal<[{ reason?: string }?]>('pauseLaunches');
+export const resumeLaunchesSignal = defineSignal('resumeLaunches');
+export const setLaunchesPausedUpdate = defineUpdate<CycleStatus, [SetLaunchesPausedArgs]>('setLaunchesPaused');
+
+export async function adCycleWorkflow(rawInput: AdCycleInput): Promise<AdCycleResult> {
+  const parsed = AdCycleInputSchema.safeParse(rawInput ?? {});
+  if (!parsed.success) throw ApplicationFailure.nonRetryable(`Invalid adCycle input: ${describeIssues(parsed.error)}`, 'InvalidInput');
+  const input = parsed.data;
+  const { accountId } = input;
+  const cycleId = workflowInfo().workflowId;
+  const startedAt = new Date().toISOString();
+
+  const state: CycleStatus = { cycleId, accountId, stage: 'starting', launchesPaused: input.launchesPaused, slots: [] };
+  const setPaused = (paused: boolean, reason?: string) => {
+    state.launchesPaused = paused;
+    state.pauseReason = paused ? reason : undefined;
+  };
+  setHandler(statusQuery, () => state);
+  setHandler(pauseLaunchesSignal, (args) => setPaused(true, args?.reason ?? 'paused by signal'));
+  setHandler(resumeLaunchesSignal, () => setPaused(false));
+  setHandler(
+    setLaunchesPausedUpdate,
+    ({ paused, reason }) => {
+      setPaused(paused, reason ?? (paused ? 'paused by update' : undefined));
+      return state;
+    },
+    {
+      validator: (args) => {
+        const r = SetLaunchesPausedSchema.safeParse(args);
+        if (!r.success) throw new Error(`Invalid setLaunchesPaused: ${describeIssues(r.error)}`);
+      },
+    },
+  );
+
+  const stage = (s: CycleStage) => {
+    state.stage = s;
+    upsertSearchAttributes([{ key: CycleStageKey, value: s }]);
+  };
+  upsertSearchAttributes([{ key: AdAccountIdKey, value: accountId }]);
+
+  /** Waits while launches are paused; false when the pause outlasted pauseWaitLimit. */
+  const launchesAllowed = async (next: CycleStage): Promise<boolean> => {
+    if (state.launchesPaused) {
+      stage('paused');
+      if (!(await condition(() => !state.launchesPaused, input.pauseWaitLimit))) return false;
+    }
+    stage(next);
+    return true;
+  };
+
+  stage('insights');
+  const insights = await insightsActs.fetchInsights({ accountId, cycleId });
+
+  stage('planning');
+  const plan = await insightsActs.planCycle({ accountId, cycleId, wanted: input.adsPerRun, policy: input.policy });
+  state.slots = plan.slots.map((s) => ({ slot: s.slot, hookId: s.hookId, format: s.format, status: 'planned' }));
+  if (plan.slots.length) {
+    upsertSearchAttributes([
+      { key: AdHooksKey, value: [...new Set(plan.slots.map((s) => s.hookId))] },
+      { key: CreativeFormatsKey, value: [...new Set(plan.slots.map((s) => s.format))] },
+    ]);
+  }
+  const decisions = [
+    ...plan.slots.map((s) => `choose ${s.hookId} (${s.format}): ${s.reason}`),
+    ...plan.skipped.map((s) => `skip: ${s.reason}`),
+  ];
+
+  if (plan.actions.length) {
+    stage('optimizing');
+    try {
+      const applied = await campaignActs.applyActions({ accountId, cycleId, actions: plan.actions });
+      decisions.push(...applied.applied.map((a) => `${a.kind} ${a.creativeId}: ${a.reason}`));
+      decisions.push(...applied.skipped.map((a) => `not ${a.kind === 'pause' ? 'paused' : 'scaled'} ${a.creativeId}: ${a.why}`));
+    } catch (err) {
+      decisions.push(`pause/scale failed: ${failureMessage(err)}`);
+    }
+  }
+
+  let pausedOut = false;
+  const runSlot = async (planned: PlannedSlot, slot: SlotResult) => {
+    if (!(await launchesAllowed('generating'))) {
+      Object.assign(slot, { status: 'skipped', reason: `launches paused: ${state.pauseReason ?? ''}`.trim() });
+      pausedOut = true;
+      return;
+    }
+    slot.status = 'generating';
+    try {
+      const img = await imageActs.generateImageCreative({ accountId, cycleId, slot: planned.slot, hookId: planned.hookId });
+      Object.assign(slot, { status: 'generated', creativeId: img.creativeId, kieTaskId: img.taskId, costUsd: img.costUsd, filePath: img.filePath });
+    } catch (err) {
+      Object.assign(slot, { status: isSkip(err) ? 'skipped' : 'generation_failed', reason: failureMessage(err) });
+      return;
+    }
+    if (!(await launchesAllowed('launching'))) {
+      Object.assign(slot, { status: 'skipped', reason: `launches paused: ${state.pauseReason ?? ''}`.trim() });
+      pausedOut = true;
+      return;
+    }
+    slot.status = 'launching';
+    try {
+      const launched = await campaignActs.launchCreative({ accountId, creativeId: slot.creativeId! });
+      Object.assign(slot, { status: 'launched', meta: { campaignId: launched.campaignId, adsetId: launched.adsetId, adCreativeId: launched.adCreativeId, adId: launched.adId } });
+    } catch (err) {
+      Object.assign(slot, { status: isSkip(err) ? 'skipped' : 'launch_failed', reason: failureMessage(err) });
+      if (!isSkip(err)) await campaignActs.markLaunchFailed({ creativeId: slot.creativeId!, reason: slot.reason ?? 'unknown' });
+    }
+  };
+  await Promise.all(plan.slots.map((p, i) => runSlot(p, state.slots[i]!)));
+
+  stage('recording');
+  const launched = state.slots.filter((s) => s.status === 'launched');
+  const outcome: CycleOutcome =
+    plan.slots.length === 0
+      ? input.adsPerRun === 0
+        ? 'insights-only'
+        : 'no-capacity'
+      : launched.length === plan.slots.length
+        ? 'launched'
+        : launched.length > 0
+          ? 'partial'
+          : pausedOut
+            ? 'paused'
+            : 'nothing-launched';
+  for (const s of state.slots.filter((x) => x.status !== 'launched')) decisions.push(`slot ${s.slot} ${s.hookId}: ${s.status}${s.reason ? ` — ${s.reason}` : ''}`);
+  const result: AdCycleResult = {
+    cycleId,
+    accountId,
+    status: 'completed',
+    outcome,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    insights,
+    policy: plan.policy,
+    bestHook: plan.bestHook,
+    findings: plan.insights,
+    decisions,
+    slots: state.slots,
+    created: {
+      campaignIds: launched.map((s) => s.meta!.campaignId),
+      adsetIds: launched.map((s) => s.meta!.adsetId),
+      adCreativeIds: launched.map((s) => s.meta!.adCreativeId),
+      adIds: launched.map((s) => s.meta!.adId),
+    },
+    generationCostUsd: state.slots.reduce((sum, s) => sum + (s.costUsd ?? 0), 0),
+  };
+  await insightsActs.recordCycle({ accountId, cycleId, status: outcome, result });
+  upsertSearchAttributes([
+    { key: CycleOutcomeKey, value: outcome },
+    { key: AdsLaunchedKey, value: launched.length },
+  ]);
+  stage('done');
+  log.info('cycle finished', { cycleId, outcome, launched: launched.length });
+  return result;
+}
+
+/** Budget and cap refusals are decisions, not failures. */
+function isSkip(err: unknown): boolean {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure && (cause.type === 'SpendCapReached' || cause.type === 'GenerationBudgetExceeded');
+}
+
+function failureMessage(err: unknown): string {
+  const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
+  if (cause instanceof ApplicationFailure) return `${cause.type ?? 'Error'}: ${cause.message}`;
+  return cause instanceof Error ? cause.message : String(cause);
+}
