@@ -21,6 +21,9 @@ async function main(): Promise<number> {
   const config = loadConfig();
   const logger = makeLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   installTemporalLogging(logger, config.logLevel === 'info' ? 'warn' : config.logLevel);
+  if (config.meta.mode === 'simulator' || config.kie.mode === 'simulator') {
+    process.stderr.write(`Simulator mode: ${[config.meta.mode === 'simulator' && 'Meta', config.kie.mode === 'simulator' && 'Kie.ai'].filter(Boolean).join(' and ')} served by local simulators (no credentials set).\n`);
+  }
   const stack = await startLocalStack(config, { ui: false, log: (m) => logger.info(m) });
   const workflowId = manualWorkflowId(config.account.id, new Date().toISOString().replace(/[:.]/g, '-'));
   try {

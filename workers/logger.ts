@@ -31,6 +31,8 @@ export function installTemporalLogging(logger: pino.Logger, level: string) {
   Runtime.install({
     logger: new DefaultLogger(toTemporalLevel(level === 'silent' || level === 'fatal' ? 'error' : level), (entry) => {
       const { level: l, message, meta } = entry;
+      // Expected for single-purpose workers (activity-only or workflow-only queues): not worth a warning.
+      if (/not polling for (activity|workflow) tasks/.test(message)) return;
       const fn = l === 'TRACE' ? 'trace' : l === 'DEBUG' ? 'debug' : l === 'INFO' ? 'info' : l === 'WARN' ? 'warn' : 'error';
       logger[fn]({ ...(meta ?? {}) }, message);
     }),
