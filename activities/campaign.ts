@@ -4,13 +4,14 @@
  * exists. Each create is idempotent through the ledger (deterministic name + key recorded first),
  * and the spend cap is reserved in the same DB transaction that marks the creative `launching`.
  */
-import { heartbeat, log } from '@temporalio/activity';
+import { ApplicationFailure, heartbeat, log, sleep } from '@temporalio/activity';
 import { and, eq, gte, inArray, sql } from 'drizzle-orm';
 import { readFile } from 'node:fs/promises';
 import type { Db } from '../db/client';
 import { budgetEdits, creatives, generationTasks } from '../db/schema';
 import type { Hook } from '../learning/hook-library';
 import { domainFailure, mapErrors } from './errors';
+import { generationCostTodayCents } from './generation-budget';
 import { ensureCreated } from './ledger';
 import type { MetaClient } from './ports/meta-client';
 
@@ -21,6 +22,8 @@ export interface CampaignDeps {
   account: { pageId: string; landingUrl: string; customAudienceIds: string[]; countries: string[]; callToAction: string };
   caps: { adSetDailyBudgetCents: number; totalDailySpendCapCents: number; maxLiveAds: number; maxAdSetDailyBudgetCents: number };
   creditUsd: number;
+  /** How long to wait for Meta to process an uploaded video, and how often to look. */
+  metaVideo?: { waitLimitMs: number; pollMs: number };
   now?: () => Date;
 }
 
@@ -36,7 +39,8 @@ export interface LaunchCreativeResult {
   adsetId: string;
   adCreativeId: string;
   adId: string;
-  imageHash: string;
+  imageHash?: string;
+  videoId?: string;
   dailyBudgetCents: number;
 }
 
@@ -71,13 +75,7 @@ export function createCampaignActivities(deps: CampaignDeps) {
       .from(creatives)
       .where(and(eq(creatives.accountId, accountId), inArray(creatives.status, [...LIVE])))
       .get()!;
-    const dayStart = now().toISOString().slice(0, 10);
-    const gen = deps.db
-      .select({ credits: sql<number>`coalesce(sum(coalesce(${generationTasks.actualCredits}, ${generationTasks.estimatedCredits})), 0)` })
-      .from(generationTasks)
-      .where(and(eq(generationTasks.accountId, accountId), gte(generationTasks.createdAt, dayStart)))
-      .get()!;
-    return { liveAds: live.n, cents: live.budget + Math.ceil(gen.credits * deps.creditUsd * 100) };
+    return { liveAds: live.n, cents: live.budget + generationCostTodayCents(deps.db, accountId, now(), deps.creditUsd) };
   }
 
   /** Reserves the ad set's budget under the caps, atomically with the status change. */
@@ -105,6 +103,38 @@ export function createCampaignActivities(deps: CampaignDeps) {
         .run();
       return budget;
     }, { behavior: 'immediate' });
+  }
+
+  /** Uploads the creative's Veo clip once (looked up by title after a crash), by URL. */
+  async function ensureVideo(meta: MetaClient, accountId: string, creativeId: string, title: string): Promise<string> {
+    const task = deps.db.select().from(generationTasks).where(eq(generationTasks.key, `${creativeId}:kie.video`)).get();
+    if (!task?.resultUrl) throw domainFailure('InvalidInput', `creative ${creativeId} has no generated video URL`);
+    const video = await ensureCreated(
+      deps.db,
+      { key: `${creativeId}:meta.video`, accountId, kind: 'meta.video', name: title },
+      () => meta.findVideoByTitle(accountId, title),
+      async () => (await meta.uploadVideoFromUrl(accountId, { fileUrl: task.resultUrl!, title })).id,
+    );
+    return video.id;
+  }
+
+  /** Waits (heartbeating) until Meta has processed the video and offers a thumbnail; returns its URL. */
+  async function waitForVideo(meta: MetaClient, videoId: string): Promise<string> {
+    const { waitLimitMs, pollMs } = deps.metaVideo ?? { waitLimitMs: 600_000, pollMs: 3_000 };
+    const deadline = Date.now() + waitLimitMs;
+    while (Date.now() < deadline) {
+      const status = await meta.videoStatus(videoId);
+      if (status === 'ready') {
+        const thumbs = await meta.videoThumbnails(videoId);
+        const best = thumbs.find((t) => t.is_preferred) ?? thumbs[0];
+        if (best) return best.uri;
+      } else if (status !== 'processing') {
+        throw domainFailure('MetaRequestRejected', `Meta could not process video ${videoId}: status ${status}`);
+      }
+      heartbeat({ videoId, status });
+      await sleep(pollMs);
+    }
+    throw ApplicationFailure.retryable(`video ${videoId} still processing after ${waitLimitMs} ms`, 'MetaVideoProcessing');
   }
 
   return {
@@ -156,23 +186,26 @@ export function createCampaignActivities(deps: CampaignDeps) {
           })).id,
         );
         heartbeat('adset');
-        // Same bytes give the same hash, so a re-upload after a crash is harmless.
-        const imageHash = row.metaImageHash ?? (await meta.uploadImage(accountId, `${creativeId.replace(/[^\w-]/g, '_')}.png`, await readFile(row.filePath)));
-        deps.db.update(creatives).set({ metaImageHash: imageHash }).where(eq(creatives.id, creativeId)).run();
+        let media: { imageHash?: string; videoId?: string };
+        let storySpec: Record<string, unknown>;
+        const cta = { type: deps.account.callToAction, value: { link: deps.account.landingUrl } };
+        if (row.format === 'video') {
+          const videoId = await ensureVideo(meta, accountId, creativeId, name('video'));
+          const thumbnail = await waitForVideo(meta, videoId);
+          media = { videoId };
+          storySpec = { page_id: deps.account.pageId, video_data: { video_id: videoId, image_url: thumbnail, title: hook.headline, message: hook.primaryText, call_to_action: cta } };
+        } else {
+          // Same bytes give the same hash, so a re-upload after a crash is harmless.
+          const imageHash = row.metaImageHash ?? (await meta.uploadImage(accountId, `${creativeId.replace(/[^\w-]/g, '_')}.png`, await readFile(row.filePath)));
+          deps.db.update(creatives).set({ metaImageHash: imageHash }).where(eq(creatives.id, creativeId)).run();
+          media = { imageHash };
+          storySpec = {
+            page_id: deps.account.pageId,
+            link_data: { link: deps.account.landingUrl, message: hook.primaryText, name: hook.headline, image_hash: imageHash, call_to_action: cta },
+          };
+        }
         const adCreative = await ensureCreated(deps.db, effect('creative'), byName('adcreatives', 'creative'), async () =>
-          (await meta.createCreative(accountId, {
-            name: name('creative'),
-            object_story_spec: {
-              page_id: deps.account.pageId,
-              link_data: {
-                link: deps.account.landingUrl,
-                message: hook.primaryText,
-                name: hook.headline,
-                image_hash: imageHash,
-                call_to_action: { type: deps.account.callToAction, value: { link: deps.account.landingUrl } },
-              },
-            },
-          })).id,
+          (await meta.createCreative(accountId, { name: name('creative'), object_story_spec: storySpec })).id,
         );
         heartbeat('creative');
         const ad = await ensureCreated(deps.db, effect('ad'), byName('ads', 'ad'), async () =>
@@ -197,17 +230,8 @@ export function createCampaignActivities(deps: CampaignDeps) {
           .where(eq(creatives.id, creativeId))
           .run();
         log.info('creative launched', { creativeId, campaignId: campaign.id, adId: ad.id });
-        return { creativeId, campaignId: campaign.id, adsetId: adset.id, adCreativeId: adCreative.id, adId: ad.id, imageHash, dailyBudgetCents: budget };
+        return { creativeId, campaignId: campaign.id, adsetId: adset.id, adCreativeId: adCreative.id, adId: ad.id, ...media, dailyBudgetCents: budget };
       });
-    },
-
-    /** Records why a creative was not launched (called by the workflow when a launch fails for good). */
-    async markLaunchFailed({ creativeId, reason }: { creativeId: string; reason: string }): Promise<void> {
-      deps.db
-        .update(creatives)
-        .set({ status: 'launch_failed', failReason: reason.slice(0, 1000), updatedAt: now().toISOString() })
-        .where(and(eq(creatives.id, creativeId), inArray(creatives.status, ['generated', 'launching'])))
-        .run();
     },
 
     /** Pauses losers and scales winners, idempotently, within caps and Meta's budget-edit limit. */

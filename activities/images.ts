@@ -7,13 +7,14 @@
  * after a crash) resumes the same task instead of paying for a second one.
  */
 import { activityInfo, heartbeat, log, sleep } from '@temporalio/activity';
-import { and, eq, gte, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '../db/client';
 import { creatives, generationTasks } from '../db/schema';
 import type { Hook } from '../learning/hook-library';
 import { domainFailure, mapErrors } from './errors';
+import { countResubmit, reserveGeneration } from './generation-budget';
 import { renderCreative } from './overlay';
 import { KieApiError, resultUrls, type KieClient, type MarketRecord } from './ports/kie-client';
 
@@ -59,38 +60,6 @@ export function createImageActivities(deps: ImageDeps) {
   const now = deps.now ?? (() => new Date());
   const cfg = deps.kieConfig;
 
-  /**
-   * Refuses a paid generation that would cross the daily credit cap or go under the minimum balance,
-   * and otherwise records the task intent, both in one DB transaction so parallel slots cannot
-   * overbook the cap between check and record.
-   */
-  async function reserveGeneration(kie: KieClient, accountId: string, creativeId: string, key: string) {
-    const estimate = cfg.imageCredits;
-    const balance = await kie.credits();
-    const dayStart = now().toISOString().slice(0, 10);
-    deps.db.transaction((tx) => {
-      const spent = tx
-        .select({ c: sql<number>`coalesce(sum(coalesce(${generationTasks.actualCredits}, ${generationTasks.estimatedCredits})), 0)` })
-        .from(generationTasks)
-        .where(and(eq(generationTasks.accountId, accountId), gte(generationTasks.createdAt, dayStart)))
-        .get()!.c;
-      const why =
-        spent + estimate > cfg.dailyCreditCap
-          ? `daily Kie credit cap: ${spent} spent today + ${estimate} > ${cfg.dailyCreditCap}`
-          : balance - estimate < cfg.minBalance
-            ? `Kie balance ${balance} - ${estimate} would go under the minimum ${cfg.minBalance}`
-            : undefined;
-      if (why) {
-        tx.update(creatives).set({ status: 'skipped', failReason: why }).where(eq(creatives.id, creativeId)).run();
-        throw domainFailure('GenerationBudgetExceeded', `generation skipped: ${why}`, { spent, balance, estimate });
-      }
-      tx.insert(generationTasks)
-        .values({ key, accountId, creativeId, provider: 'kie', model: cfg.imageModel, state: 'submitting', estimatedCredits: estimate, submitAttempts: 1, createdAt: now().toISOString() })
-        .onConflictDoNothing()
-        .run();
-    }, { behavior: 'immediate' });
-  }
-
   return {
     async generateImageCreative(input: GenerateImageInput): Promise<GenerateImageResult> {
       return mapErrors(async () => {
@@ -115,13 +84,9 @@ export function createImageActivities(deps: ImageDeps) {
         if (!task?.taskId) {
           // Record the intent before paying. Kie has no idempotency key nor a task search, so an attempt
           // whose response was lost cannot be found again: each further attempt is counted against the cap.
-          if (!task) await reserveGeneration(kie, accountId, creativeId, key);
-          else
-            deps.db
-              .update(generationTasks)
-              .set({ submitAttempts: sql`${generationTasks.submitAttempts} + 1`, estimatedCredits: sql`${generationTasks.estimatedCredits} + ${cfg.imageCredits}` })
-              .where(eq(generationTasks.key, key))
-              .run();
+          if (!task) {
+            await reserveGeneration(deps.db, kie, { key, accountId, creativeId, model: cfg.imageModel, estimatedCredits: cfg.imageCredits }, cfg, now());
+          } else countResubmit(deps.db, key, cfg.imageCredits);
           const taskId = await kie.createImageTask({ model: cfg.imageModel, prompt, imageSize: '9:16' });
           deps.db.update(generationTasks).set({ taskId, state: 'submitted' }).where(eq(generationTasks.key, key)).run();
           deps.db.update(creatives).set({ kieTaskId: taskId }).where(eq(creatives.id, creativeId)).run();

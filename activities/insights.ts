@@ -4,13 +4,14 @@
  * this file only moves data between Meta, the DB and that code, and records what was decided.
  */
 import { heartbeat, log } from '@temporalio/activity';
-import { and, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNotNull, notInArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { budgetEdits, creatives, cycles as cyclesTable, decisions, generationTasks, insights, performance } from '../db/schema';
+import { budgetEdits, creatives, cycles as cyclesTable, decisions, insights, performance } from '../db/schema';
 import type { Hook } from '../learning/hook-library';
-import { DEFAULT_POLICY, insightTexts, planCycle as learnPlan, scoreHooks, type CreativeEvidence, type PolicyName } from '../learning';
+import { createRng, DEFAULT_POLICY, insightTexts, planCycle as learnPlan, scoreHooks, type CreativeEvidence, type PolicyName } from '../learning';
 import type { CreativeAction } from './campaign';
 import { mapErrors } from './errors';
+import { generationCostTodayCents } from './generation-budget';
 import type { InsightRow, MetaClient } from './ports/meta-client';
 
 export interface InsightsDeps {
@@ -20,6 +21,8 @@ export interface InsightsDeps {
   lookbackDays: number;
   caps: { adSetDailyBudgetCents: number; totalDailySpendCapCents: number; maxLiveAds: number; maxAdSetDailyBudgetCents: number };
   creditUsd: number;
+  /** Share of launches made as video when the cycle does not force a format (VIDEO_SHARE). */
+  videoShare?: number;
   now?: () => Date;
 }
 
@@ -37,6 +40,17 @@ export interface FetchInsightsResult {
   impressions: number;
   linkClicks: number;
   spendCents: number;
+}
+
+/** Input of recordSlotFailure. */
+export interface RecordSlotFailureInput {
+  accountId: string;
+  cycleId: string;
+  slot: number;
+  hookId: string;
+  format: 'image' | 'video';
+  status: 'generation_failed' | 'launch_failed' | 'skipped';
+  reason: string;
 }
 
 /** Input of planCycle: how many launches the cycle would like, and which policy chooses. */
@@ -193,10 +207,19 @@ export function createInsightsActivities(deps: InsightsDeps) {
       });
       // The learning core sizes launches by the caps; the cycle asks for at most `wanted`.
       const launches = plan.decisions.filter((d) => d.kind === 'launch').slice(0, wanted);
+      // The format is decided with the hook: forced by the cycle, else a seeded draw against VIDEO_SHARE
+      // among the formats the hook allows (so a retried plan decides the same).
+      const formatRng = createRng(`${cycleId}:format`);
+      const formatOf = (hookId: string): 'image' | 'video' => {
+        if (format) return format;
+        const allowed = hooks.find((h) => h.id === hookId)?.formats ?? ['image'];
+        const wantsVideo = formatRng.next() < (deps.videoShare ?? 0);
+        return wantsVideo && allowed.includes('video') ? 'video' : allowed.includes('image') ? 'image' : 'video';
+      };
       const slots: PlannedSlot[] = launches.map((d, i) => ({
         slot: i,
         hookId: d.hookId!,
-        format: d.format ?? 'image',
+        format: formatOf(d.hookId!),
         style: d.style,
         sampledValue: d.probability ?? 0,
         reason: d.reason,
@@ -254,6 +277,20 @@ export function createInsightsActivities(deps: InsightsDeps) {
       };
     },
 
+    /**
+     * Records why a slot's creative did not go live (generation or launch failure, budget skip), when
+     * the activity that failed could not write it itself (e.g. the API refused before any task existed).
+     */
+    async recordSlotFailure({ accountId, cycleId, slot, hookId, format, status, reason }: RecordSlotFailureInput): Promise<void> {
+      const id = `${cycleId}:s${slot}`;
+      const failReason = reason.slice(0, 1000);
+      deps.db
+        .insert(creatives)
+        .values({ id, accountId, cycleId, slot, hookId, format, status, failReason })
+        .onConflictDoUpdate({ target: creatives.id, set: { status, failReason, updatedAt: now().toISOString() }, where: notInArray(creatives.status, ['launched', 'paused']) })
+        .run();
+    },
+
     /** Writes the cycle's final record (status and typed result) to the DB. */
     async recordCycle({ accountId, cycleId, status, result }: { accountId: string; cycleId: string; status: string; result: unknown }): Promise<void> {
       const at = now().toISOString();
@@ -264,16 +301,6 @@ export function createInsightsActivities(deps: InsightsDeps) {
         .run();
     },
   };
-}
-
-/** Today's generation cost in cents (actual where known, else the estimate). */
-export function generationCostTodayCents(db: Db, accountId: string, now: Date, creditUsd: number): number {
-  const credits = db
-    .select({ c: sql<number>`coalesce(sum(coalesce(${generationTasks.actualCredits}, ${generationTasks.estimatedCredits})), 0)` })
-    .from(generationTasks)
-    .where(and(eq(generationTasks.accountId, accountId), gte(generationTasks.createdAt, day(now))))
-    .get()!.c;
-  return Math.ceil(credits * creditUsd * 100);
 }
 
 export type InsightsActivities = ReturnType<typeof createInsightsActivities>;

@@ -63,6 +63,20 @@ const EnvSchema = z.object({
   KIE_IMAGE_TIMEOUT_MS: int(10 * 60_000, 1000),
   HTTP_TIMEOUT_MS: int(30_000, 100),
 
+  // Video (Veo 3.1 through Kie.ai)
+  VIDEO_SHARE: z.coerce.number().min(0).max(1).default(0), // share of launches made as video
+  VEO_MODEL: z.enum(['veo3_fast', 'veo3']).default('veo3_fast'),
+  VEO_CREDITS_FAST: int(60, 0),
+  VEO_CREDITS_QUALITY: int(250, 0),
+  VEO_POLL_INTERVAL_MS: int(15_000, 10),
+  VEO_WAIT_LIMIT_MS: int(15 * 60_000, 1000), // Kie: give up after 10-15 min
+  META_VIDEO_WAIT_LIMIT_MS: int(10 * 60_000, 1000),
+  // Where Kie can POST completion callbacks (public URL of `npm start`'s callback endpoint). Unset = polling only.
+  KIE_CALLBACK_URL: z.url().optional(),
+  CALLBACK_PORT: int(8790, 0),
+  KIE_WEBHOOK_HMAC_KEY: optionalSecret, // Kie's webhook signature key, when enabled on the account
+  CALLBACK_TOKEN_SECRET: optionalSecret, // signs per-task callback tokens when no HMAC key is set
+
   META_SIM_PORT: int(8788, 0),
   KIE_SIM_PORT: int(8789, 0),
   SIM_TIME_SCALE: z.coerce.number().positive().default(60),
@@ -70,6 +84,7 @@ const EnvSchema = z.object({
   // Per-queue worker tuning: concurrency (slots) and server-side queue rate (activities/s).
   INSIGHTS_CONCURRENCY: int(4, 1),
   IMAGES_CONCURRENCY: int(4, 1),
+  VIDEO_CONCURRENCY: int(20, 1), // waits are mostly idle
   CAMPAIGN_CONCURRENCY: int(2, 1),
   IMAGES_RATE_PER_SEC: z.coerce.number().positive().default(1.5), // Kie: 20 creates / 10 s per account
   CAMPAIGN_RATE_PER_SEC: z.coerce.number().positive().default(2),
@@ -153,11 +168,27 @@ function toConfig(e: Env) {
       imageTimeoutMs: e.KIE_IMAGE_TIMEOUT_MS,
       simPort: e.KIE_SIM_PORT,
     },
+    video: {
+      share: e.VIDEO_SHARE,
+      model: e.VEO_MODEL,
+      credits: { veo3_fast: e.VEO_CREDITS_FAST, veo3: e.VEO_CREDITS_QUALITY },
+      pollIntervalMs: e.VEO_POLL_INTERVAL_MS,
+      waitLimitMs: e.VEO_WAIT_LIMIT_MS,
+      metaWaitLimitMs: e.META_VIDEO_WAIT_LIMIT_MS,
+    },
+    callbacks: {
+      // In simulator mode the simulator can reach us on loopback, so callbacks work out of the box.
+      url: e.KIE_CALLBACK_URL ?? (kieSim ? `http://127.0.0.1:${e.CALLBACK_PORT}/kie/callback` : undefined),
+      port: e.CALLBACK_PORT,
+      hmacKey: e.KIE_WEBHOOK_HMAC_KEY,
+      tokenSecret: e.CALLBACK_TOKEN_SECRET ?? e.KIE_API_KEY ?? 'sim-callback-secret',
+    },
     simTimeScale: e.SIM_TIME_SCALE,
     httpTimeoutMs: e.HTTP_TIMEOUT_MS,
     workers: {
       insights: { concurrency: e.INSIGHTS_CONCURRENCY },
       images: { concurrency: e.IMAGES_CONCURRENCY, ratePerSecond: e.IMAGES_RATE_PER_SEC },
+      video: { concurrency: e.VIDEO_CONCURRENCY },
       campaign: { concurrency: e.CAMPAIGN_CONCURRENCY, ratePerSecond: e.CAMPAIGN_RATE_PER_SEC },
     },
     logLevel: e.LOG_LEVEL,

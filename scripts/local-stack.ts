@@ -14,6 +14,7 @@ import { startMetaSimulator } from '../simulators/meta';
 import { TaskQueues } from '../temporal-config/queues';
 import { createWorker, GROUPS, type Group } from '../workers/create-workers';
 import { buildActivities } from '../workers/deps';
+import { startCallbackServer } from '../client/callback-server';
 import { canConnect, ensureTemporalServer, type RunningServer } from './temporal-server';
 
 export interface LocalStack {
@@ -31,6 +32,7 @@ const QUEUE_OF: Record<Group, string> = {
   orchestrator: TaskQueues.orchestrator,
   insights: TaskQueues.insights,
   images: TaskQueues.images,
+  video: TaskQueues.video,
   campaign: TaskQueues.campaign,
 };
 
@@ -64,6 +66,19 @@ export async function startLocalStack(config: Config, opts: { ui: boolean; log: 
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
   closers.unshift(() => connection.close());
+
+  // Kie's completion callbacks, relayed to the waiting cycles as signals (polling remains the fallback).
+  if (config.callbacks.url && !(await canConnect('127.0.0.1', config.callbacks.port))) {
+    const cb = await startCallbackServer({
+      port: config.callbacks.port,
+      client,
+      hmacKey: config.callbacks.hmacKey,
+      tokenSecret: config.callbacks.tokenSecret,
+      log: (m) => log(m),
+    });
+    closers.unshift(() => cb.close());
+    simulators.push(`Kie callback endpoint at ${cb.url}`);
+  }
 
   const groups = opts.workers === 'all' ? [...GROUPS] : await groupsWithoutPollers(client, config.temporal.namespace);
   const workers: Worker[] = [];

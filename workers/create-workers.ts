@@ -8,7 +8,7 @@ import type { Config } from '../config/env';
 import { TaskQueues } from '../temporal-config/queues';
 import type { buildActivities } from './deps';
 
-export const GROUPS = ['orchestrator', 'insights', 'images', 'campaign'] as const;
+export const GROUPS = ['orchestrator', 'insights', 'images', 'video', 'campaign'] as const;
 export type Group = (typeof GROUPS)[number];
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -43,6 +43,14 @@ export async function createWorker(
         maxConcurrentActivityTaskExecutions: config.workers.images.concurrency,
         // Server-side limit for the whole queue, whatever the number of image workers: Kie allows 20 creates / 10 s.
         maxTaskQueueActivitiesPerSecond: config.workers.images.ratePerSecond,
+      });
+    case 'video':
+      return Worker.create({
+        ...common,
+        taskQueue: TaskQueues.video,
+        activities: activities().video,
+        // Mostly idle waits: many slots, no queue rate (Kie's create limit is enforced by its 429s).
+        maxConcurrentActivityTaskExecutions: config.workers.video.concurrency,
       });
     case 'campaign':
       return Worker.create({

@@ -9,6 +9,7 @@ import { openDb, type Db } from '../db/client';
 import { createCampaignActivities } from '../activities/campaign';
 import { createImageActivities } from '../activities/images';
 import { createInsightsActivities } from '../activities/insights';
+import { createVideoActivities } from '../activities/video';
 import { createKieClient } from '../activities/ports/kie-client';
 import { createMetaClient } from '../activities/ports/meta-client';
 import { loadHookLibrary, type Hook } from '../learning/hook-library';
@@ -36,7 +37,7 @@ export function buildActivities(config: Config, db: Db = openDb(config.dbPath)) 
   };
   return {
     db,
-    insights: createInsightsActivities({ db, meta, hooks, lookbackDays: config.cycle.insightsLookbackDays, caps, creditUsd: config.kie.creditUsd }),
+    insights: createInsightsActivities({ db, meta, hooks, lookbackDays: config.cycle.insightsLookbackDays, caps, creditUsd: config.kie.creditUsd, videoShare: config.video.share }),
     images: createImageActivities({
       db,
       kie,
@@ -53,7 +54,25 @@ export function buildActivities(config: Config, db: Db = openDb(config.dbPath)) 
       },
       callToActionLabel: ctaLabel(config.account.callToAction),
     }),
-    campaign: createCampaignActivities({ db, meta, hooks, account: config.account, caps, creditUsd: config.kie.creditUsd }),
+    video: createVideoActivities({
+      db,
+      kie,
+      hooks,
+      creativesDir: config.creativesDir,
+      video: { model: config.video.model, credits: config.video.credits, pollIntervalMs: config.video.pollIntervalMs, waitLimitMs: config.video.waitLimitMs },
+      limits: { dailyCreditCap: config.kie.dailyCreditCap, minBalance: config.kie.minBalance },
+      creditUsd: config.kie.creditUsd,
+      callbacks: { url: config.callbacks.url, tokenSecret: config.callbacks.tokenSecret },
+    }),
+    campaign: createCampaignActivities({
+      db,
+      meta,
+      hooks,
+      account: config.account,
+      caps,
+      creditUsd: config.kie.creditUsd,
+      metaVideo: { waitLimitMs: config.video.metaWaitLimitMs, pollMs: Math.min(3_000, config.video.pollIntervalMs) },
+    }),
   };
 }
 

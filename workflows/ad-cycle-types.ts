@@ -19,6 +19,8 @@ export const AdCycleInputSchema = z
     pauseWaitLimit: z.string().regex(/^\d+(ms|s|m|h)$/, 'a duration like 30s, 10m or 1h').default('10m'),
     /** Hook-choice policy; the learning module's default when absent. */
     policy: z.enum(POLICIES).optional(),
+    /** Force every launch of this cycle to one format; absent = VIDEO_SHARE decides per launch. */
+    format: z.enum(['image', 'video']).optional(),
   })
   .strict();
 export type AdCycleInput = z.input<typeof AdCycleInputSchema>;
@@ -27,7 +29,11 @@ export type AdCycleParams = z.output<typeof AdCycleInputSchema>;
 export const SetLaunchesPausedSchema = z.object({ paused: z.boolean(), reason: z.string().max(500).optional() }).strict();
 export type SetLaunchesPausedArgs = z.infer<typeof SetLaunchesPausedSchema>;
 
-export type CycleStage = 'starting' | 'insights' | 'planning' | 'optimizing' | 'paused' | 'generating' | 'launching' | 'recording' | 'done';
+export type CycleStage = 'starting' | 'insights' | 'planning' | 'optimizing' | 'paused' | 'generating' | 'waiting-for-video' | 'launching' | 'recording' | 'done';
+
+/** Kie's completion callback, relayed by the callback endpoint as a signal. */
+export const KieCallbackSchema = z.object({ slot: z.number().int().min(0), taskId: z.string().min(1), code: z.number().int() }).strict();
+export type KieCallbackArgs = z.infer<typeof KieCallbackSchema>;
 export type SlotStatus = 'planned' | 'generating' | 'generated' | 'launching' | 'launched' | 'generation_failed' | 'launch_failed' | 'skipped';
 
 /** One creative slot of a cycle and what became of it. */
@@ -39,6 +45,8 @@ export interface SlotResult {
   creativeId?: string;
   reason?: string;
   kieTaskId?: string;
+  /** How the video wait ended: Kie's callback, or polling. */
+  videoWaitEndedBy?: 'callback' | 'polling';
   costUsd?: number;
   filePath?: string;
   meta?: { campaignId: string; adsetId: string; adCreativeId: string; adId: string };

@@ -7,8 +7,10 @@
  * One slot's failure is recorded with its reason and never fails the other slots or the cycle.
  */
 import {
+  ActivityCancellationType,
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   condition,
   defineQuery,
   defineSignal,
@@ -22,6 +24,7 @@ import {
 import type { CampaignActivities } from '../activities/campaign';
 import type { ImageActivities } from '../activities/images';
 import type { InsightsActivities, PlannedSlot } from '../activities/insights';
+import type { VideoActivities } from '../activities/video';
 import { TaskQueues } from '../temporal-config/queues';
 import { AdHooksKey, AdsLaunchedKey, CreativeFormatsKey, CycleOutcomeKey, CycleStageKey, AdAccountIdKey } from '../temporal-config/search-attributes';
 import { RETRY_NON_RETRYABLE } from '../temporal-config/retry';
@@ -34,6 +37,8 @@ import {
   type CycleOutcome,
   type CycleStage,
   type CycleStatus,
+  KieCallbackSchema,
+  type KieCallbackArgs,
   type SetLaunchesPausedArgs,
   type SlotResult,
 } from './ad-cycle-types';
@@ -60,11 +65,30 @@ const campaignActs = proxyActivities<CampaignActivities>({
   retry: { initialInterval: '3s', backoffCoefficient: 2, maximumInterval: '2m', maximumAttempts: 8, nonRetryableErrorTypes: [...RETRY_NON_RETRYABLE] },
 });
 
+const videoActs = proxyActivities<VideoActivities>({
+  taskQueue: TaskQueues.video,
+  startToCloseTimeout: '2m', // submit and finish are single calls (+ a download)
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 6, nonRetryableErrorTypes: [...RETRY_NON_RETRYABLE] },
+});
+const videoWait = proxyActivities<Pick<VideoActivities, 'awaitVideo'>>({
+  taskQueue: TaskQueues.video,
+  summary: 'Waiting for the Veo 3.1 video (Kie.ai)',
+  // The activity gives up itself at VEO_WAIT_LIMIT_MS (15 min by default); this is the backstop.
+  startToCloseTimeout: '20m',
+  // It heartbeats every 2 s: a killed worker is noticed in 20 s and the retry resumes the SAME Kie task.
+  heartbeatTimeout: '20s',
+  // A callback ends the wait: do not wait for the activity to acknowledge its cancellation.
+  cancellationType: ActivityCancellationType.TRY_CANCEL,
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 20, nonRetryableErrorTypes: [...RETRY_NON_RETRYABLE] },
+});
+
 // --- Messages -----------------------------------------------------------------------------
 export const statusQuery = defineQuery<CycleStatus>('status');
 export const pauseLaunchesSignal = defineSignal<[{ reason?: string }?]>('pauseLaunches');
 export const resumeLaunchesSignal = defineSignal('resumeLaunches');
 export const setLaunchesPausedUpdate = defineUpdate<CycleStatus, [SetLaunchesPausedArgs]>('setLaunchesPaused');
+/** Sent by the callback endpoint when Kie reports a task finished: the video wait ends at once. */
+export const kieCallbackSignal = defineSignal<[KieCallbackArgs]>('kieCallback');
 
 export async function adCycleWorkflow(rawInput: AdCycleInput): Promise<AdCycleResult> {
   const parsed = AdCycleInputSchema.safeParse(rawInput ?? {});
@@ -96,6 +120,17 @@ export async function adCycleWorkflow(rawInput: AdCycleInput): Promise<AdCycleRe
     },
   );
 
+  // Callbacks by Kie task id. Duplicates and late ones overwrite the same entry: harmless.
+  const callbacks = new Map<string, number>();
+  setHandler(kieCallbackSignal, (args) => {
+    const r = KieCallbackSchema.safeParse(args);
+    if (!r.success) {
+      log.warn('ignored an invalid kieCallback signal', { problem: describeIssues(r.error) });
+      return;
+    }
+    callbacks.set(r.data.taskId, r.data.code);
+  });
+
   const stage = (s: CycleStage) => {
     state.stage = s;
     upsertSearchAttributes([{ key: CycleStageKey, value: s }]);
@@ -116,7 +151,7 @@ export async function adCycleWorkflow(rawInput: AdCycleInput): Promise<AdCycleRe
   const insights = await insightsActs.fetchInsights({ accountId, cycleId });
 
   stage('planning');
-  const plan = await insightsActs.planCycle({ accountId, cycleId, wanted: input.adsPerRun, policy: input.policy });
+  const plan = await insightsActs.planCycle({ accountId, cycleId, wanted: input.adsPerRun, policy: input.policy, format: input.format });
   state.slots = plan.slots.map((s) => ({ slot: s.slot, hookId: s.hookId, format: s.format, status: 'planned' }));
   if (plan.slots.length) {
     upsertSearchAttributes([
@@ -140,6 +175,42 @@ export async function adCycleWorkflow(rawInput: AdCycleInput): Promise<AdCycleRe
     }
   }
 
+  /**
+   * Submit one Veo task, wait for it (polling activity raced with Kie's callback signal), then
+   * confirm on record-info. A callback that arrives before the task is really done sends us back
+   * to polling, so a forged or early callback cannot skip the wait.
+   */
+  const generateVideo = async (planned: PlannedSlot, slot: SlotResult) => {
+    const sub = await videoActs.submitVideo({ accountId, cycleId, slot: planned.slot, hookId: planned.hookId });
+    Object.assign(slot, { creativeId: sub.creativeId, kieTaskId: sub.taskId });
+    stage('waiting-for-video');
+    for (let round = 0; round < 3; round++) {
+      const scope = new CancellationScope();
+      const polling = scope.run(() => videoWait.awaitVideo({ creativeId: sub.creativeId, taskId: sub.taskId }));
+      const called = round === 0 ? condition(() => callbacks.has(sub.taskId)).then(() => 'callback' as const) : new Promise<never>(() => {});
+      const endedBy = await Promise.race([polling.then(() => 'polling' as const), called]);
+      if (endedBy === 'callback') {
+        scope.cancel();
+        polling.catch(() => undefined); // its cancellation is expected
+      }
+      slot.videoWaitEndedBy = endedBy;
+      const done = await videoActs.finishVideo({ creativeId: sub.creativeId, taskId: sub.taskId });
+      if (done.state === 'done') return done;
+    }
+    throw ApplicationFailure.nonRetryable(`Veo task ${sub.taskId} never confirmed as finished`, 'GenerationTimedOut');
+  };
+
+  const recordFailure = (slot: SlotResult) =>
+    insightsActs.recordSlotFailure({
+      accountId,
+      cycleId,
+      slot: slot.slot,
+      hookId: slot.hookId,
+      format: slot.format,
+      status: slot.status as 'generation_failed' | 'launch_failed' | 'skipped',
+      reason: slot.reason ?? 'unknown',
+    });
+
   let pausedOut = false;
   const runSlot = async (planned: PlannedSlot, slot: SlotResult) => {
     if (!(await launchesAllowed('generating'))) {
@@ -149,10 +220,16 @@ export async function adCycleWorkflow(rawInput: AdCycleInput): Promise<AdCycleRe
     }
     slot.status = 'generating';
     try {
-      const img = await imageActs.generateImageCreative({ accountId, cycleId, slot: planned.slot, hookId: planned.hookId });
-      Object.assign(slot, { status: 'generated', creativeId: img.creativeId, kieTaskId: img.taskId, costUsd: img.costUsd, filePath: img.filePath });
+      if (planned.format === 'video') {
+        const done = await generateVideo(planned, slot);
+        Object.assign(slot, { status: 'generated', creativeId: done.creativeId, costUsd: done.costUsd, filePath: done.filePath });
+      } else {
+        const img = await imageActs.generateImageCreative({ accountId, cycleId, slot: planned.slot, hookId: planned.hookId });
+        Object.assign(slot, { status: 'generated', creativeId: img.creativeId, kieTaskId: img.taskId, costUsd: img.costUsd, filePath: img.filePath });
+      }
     } catch (err) {
       Object.assign(slot, { status: isSkip(err) ? 'skipped' : 'generation_failed', reason: failureMessage(err) });
+      await recordFailure(slot);
       return;
     }
     if (!(await launchesAllowed('launching'))) {
@@ -166,7 +243,7 @@ export async function adCycleWorkflow(rawInput: AdCycleInput): Promise<AdCycleRe
       Object.assign(slot, { status: 'launched', meta: { campaignId: launched.campaignId, adsetId: launched.adsetId, adCreativeId: launched.adCreativeId, adId: launched.adId } });
     } catch (err) {
       Object.assign(slot, { status: isSkip(err) ? 'skipped' : 'launch_failed', reason: failureMessage(err) });
-      if (!isSkip(err)) await campaignActs.markLaunchFailed({ creativeId: slot.creativeId!, reason: slot.reason ?? 'unknown' });
+      await recordFailure(slot);
     }
   };
   await Promise.all(plan.slots.map((p, i) => runSlot(p, state.slots[i]!)));

@@ -38,6 +38,26 @@ const MarketRecord = z.object({
   completeTime: z.union([z.number(), z.string()]).nullish(),
 });
 export type MarketRecord = z.infer<typeof MarketRecord>;
+const UrlList = z.union([z.array(z.string().url()), z.string().transform((t, ctx) => {
+  // Seen in the wild: resultUrls as a JSON string instead of an array.
+  try {
+    return z.array(z.string().url()).parse(JSON.parse(t));
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'resultUrls is neither an array nor a JSON array string' });
+    return z.NEVER;
+  }
+})]);
+const VeoRecord = z.object({
+  taskId: z.string(),
+  successFlag: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]),
+  response: z.object({ resultUrls: UrlList.nullish(), resolution: z.string().nullish() }).passthrough().nullish(),
+  errorCode: z.union([z.number(), z.string()]).nullish(),
+  errorMessage: z.string().nullish(),
+});
+export type VeoRecord = z.infer<typeof VeoRecord>;
+export const VEO_MODELS = ['veo3_fast', 'veo3'] as const;
+export type VeoModel = (typeof VEO_MODELS)[number];
+
 const ResultJson = z.object({ resultUrls: z.array(z.string().url()).min(1) });
 
 export const IMAGE_SIZES = ['1:1', '9:16', '16:9', '3:4', '4:3', '3:2', '2:3', '5:4', '4:5', '21:9', 'auto'] as const;
@@ -83,6 +103,31 @@ export function createKieClient(opts: KieClientOptions) {
 
     imageTask: (taskId: string) =>
       call('read image task', () => http.get(`${base}/api/v1/jobs/recordInfo`, { headers, searchParams: { taskId } }), MarketRecord),
+
+    /** Submits a Veo 3.1 text-to-video job at 9:16 (both spellings of the ratio: the docs disagree). */
+    createVideoTask: (p: { model: VeoModel; prompt: string; callBackUrl?: string; seeds?: number }) =>
+      call(
+        'create video task',
+        () =>
+          http.post(`${base}/api/v1/veo/generate`, {
+            headers,
+            json: {
+              prompt: p.prompt,
+              model: p.model,
+              generationType: 'TEXT_2_VIDEO',
+              aspect_ratio: '9:16',
+              aspectRatio: '9:16',
+              enableTranslation: false,
+              ...(p.seeds ? { seeds: p.seeds } : {}),
+              ...(p.callBackUrl ? { callBackUrl: p.callBackUrl } : {}),
+            },
+          }),
+        TaskCreated,
+      ).then((d) => d.taskId),
+
+    /** Veo status; record-info is the final authority over callbacks. `null` = Kie has no such record yet. */
+    videoTask: (taskId: string) =>
+      call('read video task', () => http.get(`${base}/api/v1/veo/record-info`, { headers, searchParams: { taskId } }), VeoRecord.nullable()),
 
     /** Remaining credit balance (an integer). */
     credits: () => call('read credits', () => http.get(`${base}/api/v1/chat/credit`, { headers }), z.number()),

@@ -74,6 +74,11 @@ const InsightsPage = z.object({
   paging: z.object({ next: z.string().optional(), cursors: z.object({ after: z.string().optional() }).optional() }).optional(),
 });
 
+const VideoList = z.object({
+  data: z.array(z.object({ id: z.string(), title: z.string().optional() })),
+  paging: z.object({ next: z.string().optional(), cursors: z.object({ after: z.string().optional() }).optional() }).optional(),
+});
+
 type Params = Record<string, string | number | boolean | object | undefined>;
 export type Edge = 'campaigns' | 'adsets' | 'ads' | 'adcreatives';
 
@@ -142,6 +147,33 @@ export function createMetaClient(opts: MetaClientOptions) {
       }, NamedList);
       return res.data.filter((d) => d.name === name);
     },
+
+    /** Uploads a video that Meta fetches itself from `fileUrl` (a public URL, e.g. Kie's result file). */
+    uploadVideoFromUrl: (accountId: string, p: { fileUrl: string; title: string }) =>
+      call('upload video', 'POST', `${act(accountId)}/advideos`, { file_url: p.fileUrl, title: p.title, name: p.title }, Created),
+
+    /** Videos are not idempotent: before re-uploading, look for one with the same title. */
+    async findVideoByTitle(accountId: string, title: string): Promise<string | undefined> {
+      let after: string | undefined;
+      for (let page = 0; page < 20; page++) {
+        const res = await call('find video by title', 'GET', `${act(accountId)}/advideos`, { fields: 'id,title', limit: 100, after }, VideoList);
+        const hit = res.data.find((v) => v.title === title);
+        if (hit) return hit.id;
+        after = res.paging?.next ? res.paging.cursors?.after : undefined;
+        if (!after) return undefined;
+      }
+      return undefined;
+    },
+
+    videoStatus: (videoId: string) =>
+      call('read video status', 'GET', `${root}/${videoId}`, { fields: 'id,status' }, z.object({ id: z.string(), status: z.object({ video_status: z.string() }).passthrough() })).then(
+        (v) => v.status.video_status,
+      ),
+
+    videoThumbnails: (videoId: string) =>
+      call('read video thumbnails', 'GET', `${root}/${videoId}/thumbnails`, {}, z.object({ data: z.array(z.object({ uri: z.string().url(), is_preferred: z.boolean().optional() })) })).then(
+        (r) => r.data,
+      ),
 
     setStatus: (id: string, status: 'ACTIVE' | 'PAUSED' | 'ARCHIVED') => call(`set status ${status}`, 'POST', `${root}/${id}`, { status }, Success),
     setDailyBudget: (adsetId: string, cents: number) => call('set daily budget', 'POST', `${root}/${adsetId}`, { daily_budget: cents }, Success),

@@ -14,6 +14,8 @@ import { loadConfig, type Config } from '../../config/env';
 import { startKieSimulator, type KieSimOptions, type KieSimulator } from '../../simulators/kie';
 import { startMetaSimulator, type MetaSimOptions, type MetaSimulator } from '../../simulators/meta';
 import { manualWorkflowId, TaskQueues } from '../../temporal-config/queues';
+import { startCallbackServer } from '../../client/callback-server';
+import { freePort } from '../../scripts/temporal-server';
 import { AdAccountIdKey } from '../../temporal-config/search-attributes';
 import { createWorker, GROUPS, WORKFLOWS_PATH, type Group } from '../../workers/create-workers';
 import { buildActivities } from '../../workers/deps';
@@ -26,6 +28,8 @@ let bundle: { code: string } | undefined;
 export interface TestStack {
   env: TestWorkflowEnvironment;
   config: Config;
+  /** The environment the config was loaded from (for worker processes started by a test). */
+  envVars: Record<string, string>;
   meta: MetaSimulator;
   kie: KieSimulator;
   activities: ReturnType<typeof buildActivities>;
@@ -39,7 +43,7 @@ export interface TestStack {
 let seq = 0;
 
 export async function startTestStack(
-  opts: { env?: Record<string, string>; meta?: MetaSimOptions; kie?: KieSimOptions; address?: string } = {},
+  opts: { env?: Record<string, string>; meta?: MetaSimOptions; kie?: KieSimOptions; address?: string; groups?: Group[] } = {},
 ): Promise<TestStack> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -50,9 +54,12 @@ export async function startTestStack(
   const kie = await startKieSimulator({ timeScale: 200, ...opts.kie });
   const address = opts.address ?? inject('temporalAddress');
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'maa-test-'));
-  const config = loadConfig(
-    {
+  const callbackPort = await freePort();
+  const envVars: Record<string, string> = {
       DATA_DIR: dataDir,
+      CALLBACK_PORT: String(callbackPort),
+      KIE_CALLBACK_URL: `http://127.0.0.1:${callbackPort}/kie/callback`,
+      VEO_POLL_INTERVAL_MS: '300',
       TEMPORAL_ADDRESS: address,
       META_GRAPH_BASE_URL: meta.url,
       KIE_BASE_URL: kie.url,
@@ -63,10 +70,10 @@ export async function startTestStack(
       TOTAL_DAILY_SPEND_CAP: '1000000',
       KIE_DAILY_CREDIT_CAP: '100000',
       ...opts.env,
-    },
-    { dotenvPath: false },
-  );
+  };
+  const config = loadConfig(envVars, { dotenvPath: false });
   const env = await TestWorkflowEnvironment.createFromExistingServer({ address });
+  const callbacks = await startCallbackServer({ port: callbackPort, client: env.client, tokenSecret: config.callbacks.tokenSecret });
   const activities = buildActivities(config);
   const running = new Map<Group, { worker: Worker; done: Promise<void> }>();
 
@@ -86,11 +93,12 @@ export async function startTestStack(
       running.delete(g);
     }
   };
-  await startWorkers();
+  await startWorkers(opts.groups);
 
   return {
     env,
     config,
+    envVars,
     meta,
     kie,
     activities,
@@ -110,6 +118,7 @@ export async function startTestStack(
     startWorkers,
     async shutdown() {
       await stopWorkers();
+      await callbacks.close();
       await env.teardown();
       activities.db.$client.close();
       await meta.close();

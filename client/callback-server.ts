@@ -1,0 +1,105 @@
+/**
+ * The endpoint Kie.ai calls when a task ends (POST /kie/callback?wf=<workflow id>&slot=<n>&token=<t>).
+ * It verifies the call, then signals the waiting cycle so its video wait ends at once. Polling stays
+ * the fallback, so a dropped callback only costs time; duplicates and late callbacks are harmless
+ * (the signal handler keeps one entry per task, and a finished cycle is simply not signalled).
+ *
+ * Verification: Kie's webhook signature (X-Webhook-Timestamp / X-Webhook-Signature, HMAC-SHA256 of
+ * `<taskId>.<timestamp>`) when a key is configured; otherwise the per-task token in the URL, which
+ * only our submitVideo activity can compute.
+ */
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import { kieCallbackSignal } from '../workflows/ad-cycle';
+import { callbackToken } from '../activities/video';
+
+export interface CallbackServerOptions {
+  port: number;
+  client: Client;
+  hmacKey?: string;
+  tokenSecret: string;
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+const Body = z.object({
+  code: z.number().int(),
+  msg: z.string().optional(),
+  data: z.object({ taskId: z.string().min(1).optional(), task_id: z.string().min(1).optional() }).passthrough(),
+});
+const Query = z.object({ wf: z.string().min(1), slot: z.coerce.number().int().min(0), token: z.string().optional() });
+
+const MAX_SKEW_S = 300;
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export async function startCallbackServer(opts: CallbackServerOptions): Promise<{ url: string; close(): Promise<void> }> {
+  const log = opts.log ?? (() => {});
+  const server = http.createServer((req, res) => {
+    const reply = (status: number, body: object) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method !== 'POST' || url.pathname !== '/kie/callback') return reply(404, { error: 'not found' });
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void (async () => {
+        const query = Query.safeParse(Object.fromEntries(url.searchParams));
+        let json: unknown;
+        try {
+          json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        } catch {
+          return reply(400, { error: 'body is not JSON' });
+        }
+        const body = Body.safeParse(json);
+        if (!query.success || !body.success) return reply(400, { error: 'unexpected callback shape' });
+        const taskId = body.data.data.taskId ?? body.data.data.task_id!;
+        if (!taskId) return reply(400, { error: 'no taskId' });
+        if (!verified(req, taskId, query.data)) {
+          log('rejected an unverified Kie callback', { taskId, workflowId: query.data.wf });
+          return reply(401, { error: 'signature or token mismatch' });
+        }
+        try {
+          await opts.client.workflow.getHandle(query.data.wf).signal(kieCallbackSignal, { slot: query.data.slot, taskId, code: body.data.code });
+          log('Kie callback relayed to the cycle', { taskId, workflowId: query.data.wf, code: body.data.code });
+        } catch (err) {
+          // A late callback for a finished cycle: nothing to do, and Kie must not retry.
+          if (!(err instanceof WorkflowNotFoundError) && !/not found|already completed/i.test((err as Error).message)) {
+            log('could not signal the cycle', { taskId, error: (err as Error).message });
+            return reply(503, { error: 'try again' });
+          }
+        }
+        reply(200, { code: 200, msg: 'ok' });
+      })();
+    });
+  });
+
+  function verified(req: http.IncomingMessage, taskId: string, q: z.infer<typeof Query>): boolean {
+    if (opts.hmacKey) {
+      const ts = String(req.headers['x-webhook-timestamp'] ?? '');
+      const sig = String(req.headers['x-webhook-signature'] ?? '');
+      if (!/^\d+$/.test(ts) || Math.abs(Date.now() / 1000 - Number(ts)) > MAX_SKEW_S) return false;
+      const expected = createHmac('sha256', opts.hmacKey).update(`${taskId}.${ts}`).digest('base64');
+      return safeEqual(sig, expected);
+    }
+    return !!q.token && safeEqual(q.token, callbackToken(opts.tokenSecret, q.wf, q.slot));
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/kie/callback`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
