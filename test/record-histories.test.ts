@@ -22,7 +22,7 @@ describe.runIf(record)('record replay histories', () => {
   });
   afterAll(async () => stack?.shutdown());
 
-  it('records a two-ad cycle, a cycle paused and resumed, and a cycle with a failed generation', async () => {
+  it('records a two-ad cycle, a paused-and-resumed cycle, a failed generation and a video cycle ended by callback', async () => {
     const save = async (name: string, handle: Awaited<ReturnType<TestStack['startCycle']>>) => {
       await handle.result();
       const { json } = await historyOf(handle);
@@ -38,6 +38,8 @@ describe.runIf(record)('record replay histories', () => {
 
     stack.kie.injectFault({ match: { path: '/api/v1/jobs/createTask' }, kind: 'taskFail', failCode: '500', times: 1 });
     await save('ad-cycle-generation-failed', await stack.startCycle({ adsPerRun: 2 }));
+
+    await save('ad-cycle-video-callback', await stack.startCycle({ adsPerRun: 1, format: 'video' }));
 
     // The incompatible copy: the first activity the history scheduled is renamed, as if the code
     // had changed the order/kind of its commands without patched().
