@@ -1,5 +1,5 @@
 /**
- * npm run cycle [-- --ads N] [--paused] [--policy NAME]
+ * npm run cycle [-- --ads N] [--format image|video] [--paused] [--policy NAME]
  * Starts one adCycle now, waits for it, prints its result as ONE JSON line on stdout, and exits 0
  * only when the cycle completed. Brings up the local stack (server, simulators, workers) for the
  * parts that are not already running.
@@ -16,7 +16,7 @@ import type { AdCycleInput } from '../workflows/ad-cycle-types';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { ads: { type: 'string' }, paused: { type: 'boolean', default: false }, policy: { type: 'string' } },
+    options: { ads: { type: 'string' }, paused: { type: 'boolean', default: false }, policy: { type: 'string' }, format: { type: 'string' } },
   });
   const config = loadConfig();
   const logger = makeLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
@@ -32,6 +32,7 @@ async function main(): Promise<number> {
       adsPerRun: values.ads === undefined ? config.cycle.adsPerRun : Number(values.ads),
       launchesPaused: values.paused,
       ...(values.policy ? { policy: values.policy } : {}),
+      ...(values.format ? { format: values.format } : {}),
     } as AdCycleInput;
     const handle = await stack.client.workflow.start(adCycleWorkflow, {
       workflowId,

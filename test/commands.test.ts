@@ -1,0 +1,57 @@
+/**
+ * The commands as a user runs them: separate processes, real exit codes and output.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { freePort } from '../scripts/temporal-server';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const run = (args: string[], env: Record<string, string>) =>
+  spawnSync(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
+
+describe('commands', () => {
+  it('npm run cycle brings up simulators and workers, runs one cycle and prints it as one JSON line', async () => {
+    const env = {
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'maa-cmd-')),
+      META_SIM_PORT: String(await freePort()),
+      KIE_SIM_PORT: String(await freePort()),
+      CALLBACK_PORT: String(await freePort()),
+      KIE_POLL_INTERVAL_MS: '250',
+    };
+    const r = run(['client/cycle.ts', '--ads', '1'], env);
+    expect(r.stderr).toContain('Simulator mode');
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const out = JSON.parse(lines[0]!);
+    expect(out).toMatchObject({ status: 'COMPLETED', outcome: 'launched', accountId: 'act_1234567890' });
+    expect(out.workflowId).toMatch(/^ad-cycle-act_1234567890-manual-/);
+    expect(out.created.adIds).toHaveLength(1);
+    expect(out.decisions[0]).toMatch(/^choose /);
+  });
+
+  it('npm run cycle refuses an invalid environment at start-up, naming every bad variable', () => {
+    const r = run(['client/cycle.ts'], { RUN_INTERVAL: 'soon', AD_ACCOUNT_ID: 'acct-1', TOTAL_DAILY_SPEND_CAP: '-5', TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('Invalid configuration');
+    for (const name of ['RUN_INTERVAL', 'AD_ACCOUNT_ID', 'TOTAL_DAILY_SPEND_CAP']) expect(r.stderr).toContain(name);
+    expect(r.stdout).toBe('');
+  });
+
+  it('a worker refuses an unknown group with its usage', () => {
+    const r = run(['workers/main.ts', 'everything'], {});
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/orchestrator\|insights\|images\|video\|campaign/);
+  });
+
+  it('npm run schedule prints its usage for an unknown operation', () => {
+    const r = run(['client/schedule.ts', 'explode'], {});
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/create\|describe\|pause\|unpause\|trigger\|delete/);
+  });
+});
