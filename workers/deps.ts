@@ -23,7 +23,8 @@ function currentSignal(): AbortSignal | undefined {
   }
 }
 
-export function buildActivities(config: Config, db: Db = openDb(config.dbPath)) {
+/** `now` exists for tests that run the agent on a simulator's clock; production uses the real one. */
+export function buildActivities(config: Config, db: Db = openDb(config.dbPath), now?: () => Date) {
   let library: Hook[] | undefined;
   const hooks = () => (library ??= loadHookLibrary(config.cycle.hookLibraryPath));
   const meta = () =>
@@ -37,7 +38,7 @@ export function buildActivities(config: Config, db: Db = openDb(config.dbPath)) 
   };
   return {
     db,
-    insights: createInsightsActivities({ db, meta, hooks, lookbackDays: config.cycle.insightsLookbackDays, caps, creditUsd: config.kie.creditUsd, videoShare: config.video.share }),
+    insights: createInsightsActivities({ db, meta, hooks, lookbackDays: config.cycle.insightsLookbackDays, caps, creditUsd: config.kie.creditUsd, videoShare: config.video.share, now }),
     images: createImageActivities({
       db,
       kie,
@@ -53,6 +54,7 @@ export function buildActivities(config: Config, db: Db = openDb(config.dbPath)) 
         imageTimeoutMs: config.kie.imageTimeoutMs,
       },
       callToActionLabel: ctaLabel(config.account.callToAction),
+      now,
     }),
     video: createVideoActivities({
       db,
@@ -63,6 +65,7 @@ export function buildActivities(config: Config, db: Db = openDb(config.dbPath)) 
       limits: { dailyCreditCap: config.kie.dailyCreditCap, minBalance: config.kie.minBalance },
       creditUsd: config.kie.creditUsd,
       callbacks: { url: config.callbacks.url, tokenSecret: config.callbacks.tokenSecret },
+      now,
     }),
     campaign: createCampaignActivities({
       db,
@@ -72,6 +75,7 @@ export function buildActivities(config: Config, db: Db = openDb(config.dbPath)) 
       caps,
       creditUsd: config.kie.creditUsd,
       metaVideo: { waitLimitMs: config.video.metaWaitLimitMs, pollMs: Math.min(3_000, config.video.pollIntervalMs) },
+      now,
     }),
   };
 }

@@ -43,7 +43,7 @@ export interface TestStack {
 let seq = 0;
 
 export async function startTestStack(
-  opts: { env?: Record<string, string>; meta?: MetaSimOptions; kie?: KieSimOptions; address?: string; groups?: Group[] } = {},
+  opts: { env?: Record<string, string>; meta?: MetaSimOptions; kie?: KieSimOptions; address?: string; groups?: Group[]; simClock?: boolean } = {},
 ): Promise<TestStack> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -74,7 +74,8 @@ export async function startTestStack(
   const config = loadConfig(envVars, { dotenvPath: false });
   const env = await TestWorkflowEnvironment.createFromExistingServer({ address });
   const callbacks = await startCallbackServer({ port: callbackPort, client: env.client, tokenSecret: config.callbacks.tokenSecret });
-  const activities = buildActivities(config);
+  // simClock: the agent reads the Meta simulator's clock, so a test can advance days of delivery.
+  const activities = buildActivities(config, undefined, opts.simClock ? () => meta.now() : undefined);
   const running = new Map<Group, { worker: Worker; done: Promise<void> }>();
 
   const startWorkers = async (groups: Group[] = [...GROUPS]) => {
