@@ -212,12 +212,12 @@ export async function adCycleWorkflow(rawInput: AdCycleInput): Promise<AdCycleRe
     });
 
   let pausedOut = false;
+  const skipPaused = (slot: SlotResult) => {
+    Object.assign(slot, { status: 'skipped', reason: `launches paused: ${state.pauseReason ?? ''}`.trim() });
+    pausedOut = true;
+  };
   const runSlot = async (planned: PlannedSlot, slot: SlotResult) => {
-    if (!(await launchesAllowed('generating'))) {
-      Object.assign(slot, { status: 'skipped', reason: `launches paused: ${state.pauseReason ?? ''}`.trim() });
-      pausedOut = true;
-      return;
-    }
+    if (!(await launchesAllowed('generating'))) return skipPaused(slot);
     slot.status = 'generating';
     try {
       if (planned.format === 'video') {
@@ -233,9 +233,8 @@ export async function adCycleWorkflow(rawInput: AdCycleInput): Promise<AdCycleRe
       return;
     }
     if (!(await launchesAllowed('launching'))) {
-      Object.assign(slot, { status: 'skipped', reason: `launches paused: ${state.pauseReason ?? ''}`.trim() });
-      pausedOut = true;
-      return;
+      skipPaused(slot);
+      return recordFailure(slot); // the creative exists (and was paid for): say why it is not live
     }
     slot.status = 'launching';
     try {
