@@ -38,7 +38,7 @@ async function main() {
     { dotenvPath: false },
   );
   installTemporalLogging(makeLogger('error'), 'error');
-  const stack = await startLocalStack(config, { ui: false, workers: 'all', log: () => {} });
+  const stack = await startLocalStack(config, { ui: false, log: () => {} });
   const started = Date.now();
   try {
     const runs = await Promise.all(

@@ -24,7 +24,16 @@ async function main(): Promise<number> {
   if (config.meta.mode === 'simulator' || config.kie.mode === 'simulator') {
     process.stderr.write(`Simulator mode: ${[config.meta.mode === 'simulator' && 'Meta', config.kie.mode === 'simulator' && 'Kie.ai'].filter(Boolean).join(' and ')} served by local simulators (no credentials set).\n`);
   }
+  // Workers for every queue in this process: the cycle must not depend on whether other worker
+  // processes are up (the server lists pollers for minutes after they are gone). If `npm start`
+  // runs too, both serve the queues, which is harmless.
   const stack = await startLocalStack(config, { ui: false, log: (m) => logger.info(m) });
+  const interrupted = () => {
+    console.log(JSON.stringify({ status: 'INTERRUPTED', error: 'stopped by a signal before the cycle finished' }));
+    void stack.shutdown().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   const workflowId = manualWorkflowId(config.account.id, new Date().toISOString().replace(/[:.]/g, '-'));
   try {
     const input = {

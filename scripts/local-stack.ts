@@ -2,7 +2,8 @@
  * Brings up what a cycle needs on this machine, reusing whatever is already running:
  *  - the Temporal server at TEMPORAL_ADDRESS, or the embedded dev server (SQLite file under DATA_DIR);
  *  - the Kie.ai and Meta simulators, for each API whose credentials are not set;
- *  - in-process workers for every task queue that has no poller yet.
+ *  - an in-process worker for every task queue (other worker processes may serve the same queues:
+ *    the server lists pollers for minutes after they are gone, so their presence proves nothing).
  * Used by `npm start` (everything, plus the schedule) and `npm run cycle` (one cycle).
  */
 import { Client, Connection } from '@temporalio/client';
@@ -11,7 +12,6 @@ import path from 'node:path';
 import type { Config } from '../config/env';
 import { startKieSimulator } from '../simulators/kie';
 import { startMetaSimulator } from '../simulators/meta';
-import { TaskQueues } from '../temporal-config/queues';
 import { createWorker, GROUPS, type Group } from '../workers/create-workers';
 import { buildActivities } from '../workers/deps';
 import { startCallbackServer } from '../client/callback-server';
@@ -28,15 +28,7 @@ export interface LocalStack {
   shutdown(): Promise<void>;
 }
 
-const QUEUE_OF: Record<Group, string> = {
-  orchestrator: TaskQueues.orchestrator,
-  insights: TaskQueues.insights,
-  images: TaskQueues.images,
-  video: TaskQueues.video,
-  campaign: TaskQueues.campaign,
-};
-
-export async function startLocalStack(config: Config, opts: { ui: boolean; log: (msg: string) => void; workers?: 'missing' | 'all' }): Promise<LocalStack> {
+export async function startLocalStack(config: Config, opts: { ui: boolean; log: (msg: string) => void }): Promise<LocalStack> {
   const { log } = opts;
   const closers: Array<() => Promise<void>> = [];
   const simulators: string[] = [];
@@ -80,7 +72,7 @@ export async function startLocalStack(config: Config, opts: { ui: boolean; log: 
     simulators.push(`Kie callback endpoint at ${cb.url}`);
   }
 
-  const groups = opts.workers === 'all' ? [...GROUPS] : await groupsWithoutPollers(client, config.temporal.namespace);
+  const groups = [...GROUPS];
   const workers: Worker[] = [];
   let running: Promise<void> = Promise.resolve();
   if (groups.length) {
@@ -107,18 +99,4 @@ export async function startLocalStack(config: Config, opts: { ui: boolean; log: 
       for (const close of closers) await close().catch((err) => log(`shutdown: ${(err as Error).message}`));
     },
   };
-}
-
-/** Groups whose task queue has no poller, so this process must serve them. */
-async function groupsWithoutPollers(client: Client, namespace: string): Promise<Group[]> {
-  const missing: Group[] = [];
-  for (const g of GROUPS) {
-    const res = await client.workflowService.describeTaskQueue({
-      namespace,
-      taskQueue: { name: QUEUE_OF[g] },
-      taskQueueType: g === 'orchestrator' ? 1 : 2, // TASK_QUEUE_TYPE_WORKFLOW / _ACTIVITY
-    });
-    if (!res.pollers?.length) missing.push(g);
-  }
-  return missing;
 }

@@ -11,7 +11,7 @@ import { freePort } from '../scripts/temporal-server';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const run = (args: string[], env: Record<string, string>) =>
-  spawnSync(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
+  spawnSync(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' });
 
 describe('commands', () => {
   it('npm run cycle brings up simulators and workers, runs one cycle and prints it as one JSON line', async () => {

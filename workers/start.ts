@@ -20,7 +20,7 @@ async function run() {
         'are served by local simulators. No real ad is created and nothing is paid for.',
     );
   }
-  const stack = await startLocalStack(config, { ui: true, workers: 'all', log: (m) => logger.info(m) });
+  const stack = await startLocalStack(config, { ui: true, log: (m) => logger.info(m) });
   stack.simulators.forEach((s) => logger.info(s));
   const how = await ensureSchedule(stack.client, { accountId: config.account.id, intervalSeconds: config.cycle.intervalSeconds, adsPerRun: config.cycle.adsPerRun });
   logger.info(
