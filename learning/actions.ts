@@ -1,0 +1,183 @@
+/**
+ * Per-cycle actions on live creatives: pause clear losers, raise a clear winner's budget, and
+ * say how many new launches fit under the caps. Pure: the caller executes the decisions.
+ *
+ * Order matters: pauses first (they free slots), then launch capacity, then budget raises from
+ * whatever spend headroom is left after keeping one launch's worth in reserve, so raising a
+ * winner never blocks replacing a loser.
+ */
+import { fmt, round1, usd } from './format';
+import { launchCapacityDetail, type LaunchCapacity } from './capacity';
+import type { Hook } from './hook-library';
+import { lossCheck, type LossCheck } from './loss-check';
+import { buildModel, type CreativeState, type LearningModel } from './model';
+import { DEFAULT_POLICY, resolveParams, type PolicyParams } from './params';
+import { createRng } from './random';
+import type { CreativeEvidence, Decision, DecisionSnapshot, LiveAdBudget, PolicyName, SpendCaps } from './types';
+
+const HOUR_MS = 3_600_000;
+
+/** Input of decideActions. Budgets and edit counts are keyed by adSetId, falling back to creativeId. */
+export interface DecideActionsInput {
+  hooks: Hook[];
+  evidence: CreativeEvidence[];
+  nowMs: number;
+  caps: SpendCaps;
+  budgetEditsLastHour: Record<string, number>;
+  currentBudgets: Record<string, number>;
+  policy?: PolicyName;
+  params?: Partial<PolicyParams>;
+  /** Start of the ad account's current day (its timezone); enables deferring pauses to the day start. */
+  dayStartMs?: number;
+  /** Seed of the loss check's Monte Carlo draws (use the cycle id); defaults to a hash of nowMs. */
+  seed?: string;
+}
+
+/** Decides pauses, budget raises, keeps and launch capacity for one cycle. */
+export function decideActions(input: DecideActionsInput): Decision[] {
+  const policy = input.policy ?? DEFAULT_POLICY;
+  const params = resolveParams(policy, input.params);
+  const model = buildModel({ hooks: input.hooks, evidence: input.evidence, nowMs: input.nowMs, params });
+  return decideFromModel(model, policy, input);
+}
+
+/** decideActions on an already built model (planCycle shares one model per cycle). */
+export function decideFromModel(model: LearningModel, policy: PolicyName, input: DecideActionsInput): Decision[] {
+  const { params, leader } = model;
+  const base = { policy, prior: model.prior };
+  const leaderSnap = leader ? { hookId: leader.hook.id, ...leader.posterior } : undefined;
+  const budgetOf = (ev: CreativeEvidence) => input.currentBudgets[adSetKey(ev)] ?? input.caps.adSetDailyBudgetCents;
+  const caps: SpendCaps = {
+    ...input.caps,
+    // Ad sets paused earlier today keep their spend in today's total.
+    mediaSpendTodayCents:
+      input.caps.mediaSpendTodayCents ?? input.evidence.reduce((s, ev) => s + (ev.spendTodayCents ?? 0), 0),
+  };
+  const perLaunch = caps.adSetDailyBudgetCents + (caps.generationCostPerLaunchCents ?? 0);
+  const liveBudgets = (exclude: Set<string>): LiveAdBudget[] =>
+    input.evidence
+      .filter((ev) => ev.status !== 'paused' && !exclude.has(ev.creativeId))
+      .map((ev) => ({ budgetCents: budgetOf(ev), spentTodayCents: ev.spendTodayCents }));
+
+  // 1. Which creatives may be judged at all (floor, age, review).
+  const keeps: Decision[] = [];
+  const judgeable: Array<{ c: CreativeState; snapshot: DecisionSnapshot }> = [];
+  for (const c of model.creatives) {
+    const ev = c.evidence;
+    const snapshot: DecisionSnapshot = {
+      ...base,
+      posterior: c.posterior,
+      leader: leaderSnap,
+      judgedImpressions: Math.round(c.judgedImpressions),
+      linkClicks: ev.linkClicks,
+      ageHours: round1(c.ageHours),
+      ...(params.learnFatigue ? { fatigueFactor: Math.round(c.fatigueFactor * 1000) / 1000 } : {}),
+    };
+    const keep = (reason: string) => keeps.push(keepDecision(ev, reason, snapshot));
+    if (ev.status === 'pending') keep('in review');
+    else if (c.judgedImpressions < params.impressionFloor)
+      keep(`below the impression floor (${fmt(c.judgedImpressions)} of ${fmt(params.impressionFloor)} judged impressions)`);
+    else if (c.ageHours < params.minAgeHours) keep(`younger than the minimum age (${round1(c.ageHours)} h of ${params.minAgeHours} h)`);
+    else judgeable.push({ c, snapshot });
+  }
+
+  // 2. Pausing only pays when it frees budget a replacement can use today, or at the day start.
+  const inDayStartWindow =
+    input.dayStartMs !== undefined && input.nowMs - input.dayStartMs < params.dayStartWindowHours * HOUR_MS;
+  const deferring = params.deferPausesToDayStart && input.dayStartMs !== undefined && !inDayStartWindow;
+  const wouldFreeCapacity = (ids: string[]) => launchCapacityDetail(caps, liveBudgets(new Set(ids))).count > 0;
+  let check: LossCheck | null = null;
+  const decisions: Decision[] = [];
+  if (judgeable.length > 0 && (!deferring || judgeable.some(({ c }) => wouldFreeCapacity([c.evidence.creativeId])))) {
+    const rng = createRng(`${input.seed ?? String(input.nowMs)}/loss-check`);
+    // P(best) decides budget raises, so it gets every draw when a raise could follow.
+    const raisePossible = launchCapacityDetail(caps, liveBudgets(new Set())).headroomCents > 2 * perLaunch;
+    check = lossCheck(model, judgeable.map(({ c }) => c), rng, params.lossDraws, raisePossible ? params.lossDraws : undefined);
+    const losers = judgeable.filter(({ c }) => (check!.loss.get(c.evidence.creativeId) ?? 0) > params.pauseProbability);
+    const pauseNow = !deferring || wouldFreeCapacity(losers.map(({ c }) => c.evidence.creativeId));
+    for (const { c, snapshot } of judgeable) {
+      const ev = c.evidence;
+      const p = check.loss.get(ev.creativeId) ?? 0;
+      const claim = `P(θ < ${params.pauseMargin}·θ of the best other hook) = ${p.toFixed(2)} after ${fmt(c.judgedImpressions)} impressions`;
+      if (p <= params.pauseProbability) keeps.push(keepDecision(ev, `not clearly worse than the leader: ${claim}`, snapshot, p));
+      else if (pauseNow) {
+        decisions.push({
+          kind: 'pause',
+          creativeId: ev.creativeId,
+          adSetId: ev.adSetId,
+          hookId: ev.hookId,
+          probability: p,
+          reason:
+            `worse than the leader with probability ${p.toFixed(2)} after ${fmt(c.judgedImpressions)} impressions ` +
+            `(the leader being the best other hook, with a ${params.pauseMargin} margin` +
+            (params.learnFatigue ? `, or a fresh creative of its own hook; this one is at ~${Math.round(100 * c.fatigueFactor)} % of its fresh CTR)` : ')'),
+          snapshot: { ...snapshot, samples: { lossProbability: p, draws: check.draws } },
+        });
+      } else {
+        keeps.push(keepDecision(ev, `${claim}; pause deferred to the day start because no replacement could launch before then`, snapshot, p));
+      }
+    }
+  } else {
+    for (const { c, snapshot } of judgeable) {
+      keeps.push(keepDecision(c.evidence, 'loss check waits for the day start: today’s budget is committed, so pausing now would free nothing usable', snapshot));
+    }
+  }
+
+  // 3. Launch capacity after the pauses.
+  const paused = new Set(decisions.map((d) => d.creativeId!));
+  const capacity = launchCapacityDetail(caps, liveBudgets(paused));
+  const capSnap: DecisionSnapshot = { ...base, committedCents: capacity.committedCents, capCents: caps.dailySpendCapCents, liveAds: capacity.liveAds };
+  if (capacity.count > 0) {
+    decisions.push({ kind: 'launch', count: capacity.count, reason: `${capacity.count} new ad set(s) fit under the caps`, snapshot: capSnap });
+  } else {
+    decisions.push({ kind: 'skip-launch', reason: skipReason(capacity, caps), snapshot: capSnap });
+  }
+
+  // 4. Budget raises for a clear winner, from headroom beyond one reserved launch.
+  let headroom = capacity.headroomCents - capacity.count * perLaunch - perLaunch;
+  const scaled = new Set<string>();
+  const pBest = leader && check ? (check.pBest.get(leader.hook.id) ?? 0) : 0;
+  if (leader && check && headroom > 0 && pBest >= params.scaleProbability) {
+    for (const k of keeps) {
+      const c = judgeable.find((j) => j.c.evidence.creativeId === k.creativeId)?.c;
+      if (!c || c.evidence.hookId !== leader.hook.id || c.evidence.status !== 'live') continue;
+      if ((k.probability ?? 1) > 0.5) continue; // its own numbers say it is fading
+      const key = adSetKey(c.evidence);
+      const edits = input.budgetEditsLastHour[key] ?? 0;
+      if (edits >= Math.min(params.maxBudgetEditsPerHour, params.scaleEditsPerHour)) continue;
+      const from = budgetOf(c.evidence);
+      const to = Math.min(Math.round(from * params.scaleStep), caps.maxAdSetDailyBudgetCents, from + headroom);
+      if (to <= from) continue;
+      headroom -= to - from;
+      scaled.add(c.evidence.creativeId);
+      decisions.push({
+        kind: 'scale',
+        creativeId: c.evidence.creativeId,
+        adSetId: c.evidence.adSetId,
+        hookId: leader.hook.id,
+        fromBudgetCents: from,
+        toBudgetCents: to,
+        probability: pBest,
+        reason: `hook "${leader.hook.id}" is best with probability ${pBest.toFixed(2)}; budget ${usd(from)} → ${usd(to)} per day`,
+        snapshot: { ...k.snapshot, committedCents: capacity.committedCents, capCents: caps.dailySpendCapCents },
+      });
+      if (headroom <= 0) break;
+    }
+  }
+
+  return [...decisions, ...keeps.filter((k) => !scaled.has(k.creativeId ?? ''))];
+}
+
+/** Budgets and edit limits are per ad set. */
+export function adSetKey(ev: CreativeEvidence): string {
+  return ev.adSetId ?? ev.creativeId;
+}
+
+function keepDecision(ev: CreativeEvidence, reason: string, snapshot: DecisionSnapshot, probability?: number): Decision {
+  return { kind: 'keep', creativeId: ev.creativeId, adSetId: ev.adSetId, hookId: ev.hookId, probability, reason, snapshot };
+}
+
+function skipReason(capacity: LaunchCapacity, caps: SpendCaps): string {
+  if (capacity.limitedBy === 'live-ads') return `live-ad cap reached (${capacity.liveAds} of ${caps.maxLiveAds})`;
+  return `daily spend cap reached: ${usd(capacity.committedCents)} committed of ${usd(caps.dailySpendCapCents)}, a launch needs ${usd(caps.adSetDailyBudgetCents + (caps.generationCostPerLaunchCents ?? 0))}`;
+}

@@ -1,0 +1,67 @@
+/**
+ * Cap arithmetic: how much of today's budget is already committed and how many new ad sets fit.
+ *
+ * Today's commitment is counted pessimistically. A live (or in-review) ad set may still spend up
+ * to its whole daily budget today, whatever it has spent so far; an ad set paused today keeps
+ * what it spent. A launch commits a full daily budget plus its generation cost. Meta may overspend
+ * a daily budget by up to 25 % on a single day (averaging out over the week); leave headroom in
+ * dailySpendCapCents if that matters for the account.
+ */
+import type { LiveAdBudget, SpendCaps } from './types';
+
+/** What launchCapacity found. */
+export interface LaunchCapacity {
+  /** New ad sets (at adSetDailyBudgetCents each) that fit now. */
+  count: number;
+  /** Which limit stopped further launches. */
+  limitedBy: 'live-ads' | 'spend-cap';
+  /** Media spend already committed today plus generation cost so far. */
+  committedCents: number;
+  /** dailySpendCapCents minus committedCents (can be negative if the cap was lowered). */
+  headroomCents: number;
+  liveAds: number;
+}
+
+/** Spend committed for today by the given live/pending ad sets, plus money already spent. */
+export function committedSpendCents(caps: SpendCaps, liveAds: LiveAdBudget[]): number {
+  let spentByLive = 0;
+  let remainingLive = 0;
+  for (const ad of liveAds) {
+    const spent = ad.spentTodayCents ?? 0;
+    spentByLive += spent;
+    remainingLive += Math.max(ad.budgetCents - spent, 0);
+  }
+  // mediaSpendTodayCents also covers ad sets paused earlier today; never trust it below what the live ones report.
+  const spentToday = Math.max(caps.mediaSpendTodayCents ?? spentByLive, spentByLive);
+  return spentToday + remainingLive + caps.generationCostTodayCents;
+}
+
+/**
+ * How many new ad sets (at adSetDailyBudgetCents) can be launched now without breaking the
+ * live-ad cap or the daily spend cap. `liveAds` lists live and in-review ad sets; a bare number
+ * means that many ad sets at the default budget with nothing spent today.
+ */
+export function launchCapacity(caps: SpendCaps, liveAds: LiveAdBudget[] | number): number {
+  return launchCapacityDetail(caps, liveAds).count;
+}
+
+/** launchCapacity with the arithmetic behind it, for audit rows and skip reasons. */
+export function launchCapacityDetail(caps: SpendCaps, liveAdsInput: LiveAdBudget[] | number): LaunchCapacity {
+  const liveAds =
+    typeof liveAdsInput === 'number'
+      ? Array.from({ length: liveAdsInput }, () => ({ budgetCents: caps.adSetDailyBudgetCents }))
+      : liveAdsInput;
+  const committedCents = committedSpendCents(caps, liveAds);
+  const headroomCents = caps.dailySpendCapCents - committedCents;
+  const perLaunch = caps.adSetDailyBudgetCents + (caps.generationCostPerLaunchCents ?? 0);
+  const bySpend = perLaunch > 0 ? Math.floor(headroomCents / perLaunch) : Number.MAX_SAFE_INTEGER;
+  const byCount = caps.maxLiveAds - liveAds.length;
+  const count = Math.max(0, Math.min(bySpend, byCount));
+  return {
+    count,
+    limitedBy: byCount <= bySpend ? 'live-ads' : 'spend-cap',
+    committedCents,
+    headroomCents,
+    liveAds: liveAds.length,
+  };
+}

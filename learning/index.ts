@@ -1,0 +1,40 @@
+/**
+ * Public surface of the learning core (pure code: no clock, no Math.random, no I/O except
+ * loadHookLibrary). Activities and HookBench import from here. This is a module boundary, not a
+ * convenience barrel: everything not re-exported is internal and may change. See README.md.
+ */
+export { planCycle, type PlanCycleInput, type PlanCycleResult } from './cycle';
+export { decideActions, adSetKey, type DecideActionsInput } from './actions';
+export { chooseHooks, type ChooseHooksInput, type ChooseHooksResult, type HookChoice, type PosteriorSnapshot } from './choice';
+export { scoreHooks, type ScoreHooksInput, type ScoreHooksResult } from './scoring';
+export { insightTexts, type Insight } from './insights';
+export { launchCapacity, launchCapacityDetail, committedSpendCents, type LaunchCapacity } from './capacity';
+export { DEFAULT_PARAMS, DEFAULT_POLICY, POLICY_NAMES, POLICY_PRESETS, resolveParams, type PolicyParams, type PriorSpec } from './params';
+export {
+  HookLibraryError,
+  HookLibrarySchema,
+  HookSchema,
+  hookStyles,
+  loadHookLibrary,
+  loadHookLibraryFile,
+  parseHookLibrary,
+  type CreativeFormat,
+  type Hook,
+  type HookLibrary,
+} from './hook-library';
+export { createRng, type Rng } from './random';
+export type {
+  ArmScore,
+  BetaPosterior,
+  CreativeEvidence,
+  CreativeScore,
+  DailyEvidence,
+  Decision,
+  DecisionKind,
+  DecisionSnapshot,
+  GroupScore,
+  HookScore,
+  LiveAdBudget,
+  PolicyName,
+  SpendCaps,
+} from './types';

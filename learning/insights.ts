@@ -1,0 +1,110 @@
+/**
+ * Human-readable insights for one cycle, each with the probability that backs it. The lead
+ * stores them as rows; the wording is meant for the account owner, not for engineers.
+ */
+import { fmt, pct, prob, usd } from './format';
+import type { ScoreHooksResult } from './scoring';
+import type { Decision, GroupScore } from './types';
+
+/** One insight sentence. */
+export interface Insight {
+  kind: 'best-hook' | 'best-angle' | 'best-style' | 'pause' | 'deferred-pause' | 'scale' | 'launch' | 'skip-launch';
+  /** Hook id, creative id, angle or style the sentence is about. */
+  subject: string;
+  text: string;
+  /** Probability behind the statement, in [0, 1]. */
+  confidence: number;
+}
+
+/** Builds the cycle's insight sentences from the scores and the decisions. */
+export function insightTexts(scores: ScoreHooksResult, decisions: Decision[]): Insight[] {
+  const out: Insight[] = [];
+  const judged = scores.hooks.filter((h) => h.judged);
+  const best = scores.hooks.find((h) => h.hookId === scores.bestHookId);
+  if (best) {
+    out.push({
+      kind: 'best-hook',
+      subject: best.hookId,
+      text: `Hook "${best.hookId}" is the best of ${judged.length} tested hook${judged.length === 1 ? '' : 's'} with probability ${prob(best.pBest)} (CTR ${pct(best.mean)}, 90 % interval ${pct(best.lower)}–${pct(best.upper)}, ${fmt(best.judgedImpressions)} judged impressions).`,
+      confidence: best.pBest,
+    });
+  } else {
+    out.push({
+      kind: 'best-hook',
+      subject: '',
+      text: `No hook has reached ${fmt(scores.impressionFloor)} judged impressions yet, so none can be called best.`,
+      confidence: 0,
+    });
+  }
+  for (const [kind, groups, label, plural] of [
+    ['best-angle', scores.angles, 'Angle', 'angles'],
+    ['best-style', scores.styles, 'Visual style', 'styles'],
+  ] as const) {
+    const top = topGroup(groups);
+    const withData = groups.filter((g) => g.impressions > 0).length;
+    if (top && withData > 1) {
+      out.push({
+        kind,
+        subject: top.key,
+        text: `${label} "${top.key}" is the best of ${withData} ${plural} with data, with probability ${prob(top.pBest)} (CTR ${pct(top.mean)}).`,
+        confidence: top.pBest,
+      });
+    }
+  }
+
+  const hookP = new Map(scores.hooks.map((h) => [h.hookId, h]));
+  for (const d of decisions) {
+    const creative = d.creativeId ?? '';
+    const impressions = fmt(d.snapshot.judgedImpressions ?? 0);
+    const leader = d.snapshot.leader?.hookId ?? '?';
+    switch (d.kind) {
+      case 'pause':
+        out.push({
+          kind: 'pause',
+          subject: creative,
+          text: `Creative "${creative}" (hook "${d.hookId}") paused: worse than the leader "${leader}" with probability ${prob(d.probability ?? 0)} after ${impressions} impressions.`,
+          confidence: d.probability ?? 0,
+        });
+        break;
+      case 'keep':
+        if (d.reason.includes('pause deferred')) {
+          out.push({
+            kind: 'deferred-pause',
+            subject: creative,
+            text: `Creative "${creative}" is worse than the leader "${leader}" with probability ${prob(d.probability ?? 0)}; it runs until the day rolls over because today's budget is already committed.`,
+            confidence: d.probability ?? 0,
+          });
+        }
+        break;
+      case 'scale':
+        out.push({
+          kind: 'scale',
+          subject: creative,
+          text: `Creative "${creative}" budget raised from ${usd(d.fromBudgetCents ?? 0)} to ${usd(d.toBudgetCents ?? 0)} a day: hook "${d.hookId}" is best with probability ${prob(d.probability ?? 0)}.`,
+          confidence: d.probability ?? 0,
+        });
+        break;
+      case 'launch': {
+        if (!d.hookId) break;
+        const h = hookP.get(d.hookId);
+        out.push({
+          kind: 'launch',
+          subject: d.hookId,
+          text: h?.judged
+            ? `Launching hook "${d.hookId}" (best with probability ${prob(h.pBest)}; ${d.reason}).`
+            : `Launching hook "${d.hookId}" to learn about it (${d.reason}).`,
+          confidence: h?.judged ? h.pBest : 0,
+        });
+        break;
+      }
+      case 'skip-launch':
+        out.push({ kind: 'skip-launch', subject: '', text: `No launch this cycle: ${d.reason}.`, confidence: 1 });
+        break;
+    }
+  }
+  return out;
+}
+
+function topGroup(groups: GroupScore[]): GroupScore | undefined {
+  return groups.filter((g) => g.impressions > 0).sort((a, b) => b.pBest - a.pBest)[0];
+}

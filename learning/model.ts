@@ -1,0 +1,147 @@
+/**
+ * The posterior model one cycle works from: per-hook posteriors (evidence pooled over the hook's
+ * creatives), per-creative posteriors, per-style posteriors, the shared prior and the leader.
+ * Scoring, choice and actions all read this, so they never disagree about a number.
+ */
+import type { Hook } from './hook-library';
+import { hookStyles } from './hook-library';
+import type { PolicyParams } from './params';
+import { resolvePrior } from './prior';
+import { ageHours, matureImpressions, weightedCounts } from './evidence';
+import { estimateFatigue, type FatigueEstimate } from './fatigue';
+import type { BetaPosterior, CreativeEvidence } from './types';
+
+/** Posterior state of one hook. */
+export interface HookState {
+  hook: Hook;
+  /** Weighted successes/trials (what the posterior uses). */
+  clicks: number;
+  trials: number;
+  posterior: BetaPosterior;
+  /** Unweighted judged impressions, compared with the floor. */
+  judgedImpressions: number;
+  judged: boolean;
+  creatives: number;
+  liveCreatives: number;
+}
+
+/** Posterior state of one creative (its own evidence only). */
+export interface CreativeState {
+  evidence: CreativeEvidence;
+  style: string;
+  /** CTR posterior of this creative when fresh (equal to "now" unless fatigue is learned). */
+  posterior: BetaPosterior;
+  /** Multiplier from fresh to current CTR, e^(−λ·age); 1 without learned fatigue. */
+  fatigueFactor: number;
+  judgedImpressions: number;
+  ageHours: number;
+}
+
+/** Posterior of the creatives sharing a visual style. */
+export interface StyleState {
+  clicks: number;
+  trials: number;
+  posterior: BetaPosterior;
+}
+
+/** Everything a cycle derives from the evidence. */
+export interface LearningModel {
+  params: PolicyParams;
+  prior: { alpha: number; beta: number };
+  hooks: HookState[];
+  hookById: Map<string, HookState>;
+  creatives: CreativeState[];
+  styles: Map<string, StyleState>;
+  /** Judged hook with the highest posterior mean, or null while no hook has reached the floor. */
+  leader: HookState | null;
+  /** Learned wear-out rate, null unless params.learnFatigue. */
+  fatigue: FatigueEstimate | null;
+}
+
+/** Builds the model. Evidence for hooks no longer in the library still informs the prior. */
+export function buildModel(input: {
+  hooks: Hook[];
+  evidence: CreativeEvidence[];
+  nowMs: number;
+  params: PolicyParams;
+}): LearningModel {
+  const { hooks, evidence, nowMs, params } = input;
+  const fatigue = params.learnFatigue ? estimateFatigue(evidence, nowMs, params) : null;
+  const rate = fatigue?.ratePerDay ?? 0;
+  const hookById = new Map(hooks.map((h) => [h.id, h]));
+  const totals = new Map<string, { clicks: number; trials: number; judged: number; creatives: number; live: number }>();
+  const styleTotals = new Map<string, { clicks: number; trials: number }>();
+  const creativeCounts: Array<{ ev: CreativeEvidence; style: string; clicks: number; trials: number; judged: number }> =
+    [];
+
+  for (const ev of evidence) {
+    const hookCounts = weightedCounts(ev, nowMs, params, 'hook', rate);
+    const judged = ev.linkClicks === 0 ? ev.impressions : matureImpressions(ev, nowMs, params);
+    const t = totals.get(ev.hookId) ?? { clicks: 0, trials: 0, judged: 0, creatives: 0, live: 0 };
+    t.clicks += hookCounts.clicks;
+    t.trials += hookCounts.trials;
+    t.judged += judged;
+    t.creatives += 1;
+    if (ev.status !== 'paused') t.live += 1;
+    totals.set(ev.hookId, t);
+
+    const style = ev.style ?? hookById.get(ev.hookId)?.visualStyle ?? 'unknown';
+    const s = styleTotals.get(style) ?? { clicks: 0, trials: 0 };
+    s.clicks += hookCounts.clicks;
+    s.trials += hookCounts.trials;
+    styleTotals.set(style, s);
+
+    if (ev.status !== 'paused') {
+      const own = weightedCounts(ev, nowMs, params, 'creative', rate);
+      creativeCounts.push({ ev, style, clicks: own.clicks, trials: own.trials, judged });
+    }
+  }
+
+  const prior = resolvePrior(params, [...totals.values()]);
+  const post = (clicks: number, trials: number): BetaPosterior => {
+    const alpha = prior.alpha + clicks;
+    const beta = prior.beta + Math.max(trials - clicks, 0);
+    return { alpha, beta, mean: alpha / (alpha + beta) };
+  };
+
+  const hookStates: HookState[] = hooks.map((hook) => {
+    const t = totals.get(hook.id) ?? { clicks: 0, trials: 0, judged: 0, creatives: 0, live: 0 };
+    return {
+      hook,
+      clicks: t.clicks,
+      trials: t.trials,
+      posterior: post(t.clicks, t.trials),
+      judgedImpressions: t.judged,
+      judged: t.judged >= params.impressionFloor,
+      creatives: t.creatives,
+      liveCreatives: t.live,
+    };
+  });
+
+  let leader: HookState | null = null;
+  for (const h of hookStates) {
+    if (h.judged && (leader === null || h.posterior.mean > leader.posterior.mean)) leader = h;
+  }
+
+  const styles = new Map<string, StyleState>();
+  for (const hook of hooks) for (const style of hookStyles(hook)) if (!styleTotals.has(style)) styleTotals.set(style, { clicks: 0, trials: 0 });
+  for (const [style, s] of styleTotals) styles.set(style, { ...s, posterior: post(s.clicks, s.trials) });
+
+  return {
+    params,
+    prior,
+    hooks: hookStates,
+    hookById: new Map(hookStates.map((h) => [h.hook.id, h])),
+    creatives: creativeCounts.map((c) => ({
+      evidence: c.ev,
+      style: c.style,
+      posterior: post(c.clicks, c.trials),
+      fatigueFactor: Math.exp((-rate * ageHours(c.ev, nowMs)) / 24),
+      judgedImpressions: c.judged,
+      ageHours: ageHours(c.ev, nowMs),
+    })),
+    styles,
+    leader,
+    fatigue,
+  };
+}

@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { decideActions } from '../../learning/actions';
+import { committedSpendCents, launchCapacity, launchCapacityDetail } from '../../learning/capacity';
+import { planCycle } from '../../learning/cycle';
+import { DEFAULT_PARAMS } from '../../learning/params';
+import { createRng } from '../../learning/random';
+import type { CreativeEvidence, Decision } from '../../learning/types';
+import { caps, creative, DAY_START, HOUR, hooks, NOW } from './fixtures';
+
+/** Two well-measured good hooks (2 % CTR) that any loser is compared with. */
+const leaders = [creative('lead-a', 'h0', 20_000, 400, { ageHours: 240 }), creative('lead-b', 'h1', 20_000, 390, { ageHours: 240 })];
+const issueExample = { impressionFloor: 1000, minAgeHours: 24 };
+
+const pauses = (ds: Decision[]) => ds.filter((d) => d.kind === 'pause');
+
+describe('pausing losers', () => {
+  it('pauses a clear loser once it has passed the floor and the minimum age, with the evidence in the audit snapshot', () => {
+    const loser = creative('loser', 'h2', 1800, 2, { ageHours: 48 });
+    const ds = decideActions({ hooks: hooks(3), evidence: [...leaders, loser], nowMs: NOW, caps: caps(), budgetEditsLastHour: {}, currentBudgets: {}, seed: 'c1', params: issueExample, policy: 'thompson' });
+    const [p] = pauses(ds);
+    expect(p?.creativeId).toBe('loser');
+    expect(p!.probability).toBeGreaterThan(0.9);
+    expect(p!.reason).toMatch(/worse than the leader with probability (0\.\d\d|1\.00) after 1,800 impressions/);
+    expect(p!.snapshot.posterior).toBeDefined();
+    expect(p!.snapshot.judgedImpressions).toBe(1800);
+    expect(p!.snapshot.samples?.lossProbability).toBe(p!.probability);
+  });
+
+  it('never fires before the impression floor or the minimum age, whatever the numbers say', () => {
+    const rng = createRng('pause-guard');
+    const settings: Array<{ params: Partial<typeof issueExample>; floor: number; minAge: number }> = [
+      { params: issueExample, floor: 1000, minAge: 24 },
+      { params: {}, floor: DEFAULT_PARAMS.impressionFloor, minAge: DEFAULT_PARAMS.minAgeHours },
+    ];
+    for (const { params, floor, minAge } of settings) {
+      for (let trial = 0; trial < 150; trial++) {
+        const impressions = rng.int(3000);
+        const ageHours = rng.next() * 60;
+        const mature = Math.floor(impressions * rng.next());
+        // Zero or near-zero clicks: the strongest possible case for pausing.
+        const loser = creative('x', 'h2', impressions, rng.int(2), { ageHours, matureImpressions: mature });
+        const ds = decideActions({ hooks: hooks(3), evidence: [...leaders, loser], nowMs: NOW, caps: caps(), budgetEditsLastHour: {}, currentBudgets: {}, seed: `t${trial}`, params, policy: 'thompson' });
+        const p = pauses(ds).find((d) => d.creativeId === 'x');
+        if (p) {
+          expect(p.snapshot.judgedImpressions!).toBeGreaterThanOrEqual(floor);
+          expect(ageHours).toBeGreaterThanOrEqual(minAge);
+        }
+      }
+    }
+    // And the guards are what stopped it: just under either threshold, no pause; past both, pause.
+    const under = (o: Partial<CreativeEvidence> & { ageHours?: number }) =>
+      pauses(decideActions({ hooks: hooks(3), evidence: [...leaders, creative('x', 'h2', 999, 0, o)], nowMs: NOW, caps: caps(), budgetEditsLastHour: {}, currentBudgets: {}, seed: 's', params: issueExample, policy: 'thompson' }));
+    expect(under({ ageHours: 100 })).toHaveLength(0);
+    const young = creative('x', 'h2', 5000, 1, { ageHours: 23.9 });
+    expect(pauses(decideActions({ hooks: hooks(3), evidence: [...leaders, young], nowMs: NOW, caps: caps(), budgetEditsLastHour: {}, currentBudgets: {}, seed: 's', params: issueExample, policy: 'thompson' }))).toHaveLength(0);
+    const old = { ...young, launchedAtMs: NOW - 24 * HOUR };
+    expect(pauses(decideActions({ hooks: hooks(3), evidence: [...leaders, old], nowMs: NOW, caps: caps(), budgetEditsLastHour: {}, currentBudgets: {}, seed: 's', params: issueExample, policy: 'thompson' }))).toHaveLength(1);
+  });
+
+  it('keeps a creative that is not clearly worse, and says why', () => {
+    const fine = creative('ok', 'h2', 3000, 58, { ageHours: 72 });
+    const ds = decideActions({ hooks: hooks(3), evidence: [...leaders, fine], nowMs: NOW, caps: caps(), budgetEditsLastHour: {}, currentBudgets: {}, seed: 's', policy: 'thompson' });
+    const keep = ds.find((d) => d.creativeId === 'ok')!;
+    expect(keep.kind).toBe('keep');
+    expect(keep.reason).toMatch(/not clearly worse/);
+  });
+
+  it('defers a pause to the day start when today’s budget is committed, then pauses in the day-start window', () => {
+    // Two slots, both spent most of today: pausing now frees nothing a replacement could use.
+    const tight = caps({ maxLiveAds: 2, dailySpendCapCents: 1100 });
+    const busy = [
+      { ...leaders[0]!, spendTodayCents: 300 },
+      creative('loser', 'h2', 1800, 2, { ageHours: 48, spendTodayCents: 300 }),
+    ];
+    const midday = decideActions({ hooks: hooks(3), evidence: busy, nowMs: DAY_START + 12 * HOUR, dayStartMs: DAY_START, caps: tight, budgetEditsLastHour: {}, currentBudgets: {}, seed: 's', policy: 'thompson' });
+    expect(pauses(midday)).toHaveLength(0);
+    expect(midday.find((d) => d.creativeId === 'loser')!.reason).toMatch(/day start/);
+    const fresh = busy.map((e) => ({ ...e, spendTodayCents: 0 }));
+    const dawn = decideActions({ hooks: hooks(3), evidence: fresh, nowMs: DAY_START + 10 * 60_000, dayStartMs: DAY_START, caps: tight, budgetEditsLastHour: {}, currentBudgets: {}, seed: 's', policy: 'thompson' });
+    expect(pauses(dawn).map((d) => d.creativeId)).toEqual(['loser']);
+    expect(dawn.some((d) => d.kind === 'launch' && d.count === 1)).toBe(true);
+  });
+});
+
+describe('caps', () => {
+  it('launchCapacity counts live budgets, spend already made today and generation cost', () => {
+    const c = caps({ maxLiveAds: 6, dailySpendCapCents: 2000, generationCostTodayCents: 40, mediaSpendTodayCents: 350 });
+    // Paused-today ad sets spent 350 − 100 = 250; live ones may still spend up to their budgets.
+    const live = [{ budgetCents: 500, spentTodayCents: 100 }, { budgetCents: 500 }];
+    expect(committedSpendCents(c, live)).toBe(350 + 400 + 500 + 40);
+    // 2000 − 1290 = 710 of headroom → one more $5 ad set (+2¢ generation).
+    expect(launchCapacity(c, live)).toBe(1);
+    expect(launchCapacityDetail(c, live).limitedBy).toBe('spend-cap');
+    expect(launchCapacity(caps({ maxLiveAds: 2 }), live)).toBe(0);
+    expect(launchCapacityDetail(caps({ maxLiveAds: 2 }), live).limitedBy).toBe('live-ads');
+    expect(launchCapacity(caps({ dailySpendCapCents: 10_000 }), 3)).toBe(3);
+  });
+
+  it('hold when every creative looks like a winner: no launch, raise or budget beyond the caps', () => {
+    const rng = createRng('all-winners');
+    for (let trial = 0; trial < 60; trial++) {
+      const n = 1 + rng.int(8);
+      const c = caps({
+        maxLiveAds: n + rng.int(4),
+        dailySpendCapCents: 500 * n + rng.int(6000),
+        maxAdSetDailyBudgetCents: 500 + rng.int(1500),
+        generationCostTodayCents: rng.int(200),
+      });
+      const evidence: CreativeEvidence[] = [];
+      const budgets: Record<string, number> = {};
+      const edits: Record<string, number> = {};
+      for (let i = 0; i < n; i++) {
+        // Every creative of the same great hook: 5 % CTR on 30,000 impressions.
+        const ev = creative(`w${i}`, 'h0', 30_000, 1500, { ageHours: 100, spendTodayCents: rng.int(500) });
+        evidence.push(ev);
+        budgets[ev.creativeId] = 500 + rng.int(3) * 100;
+        if (rng.next() < 0.3) edits[ev.creativeId] = 4;
+      }
+      evidence.push(creative('other', 'h1', 30_000, 150, { ageHours: 100, status: 'paused' }));
+      const plan = planCycle({ hooks: hooks(2), evidence, nowMs: NOW, caps: c, budgetEditsLastHour: edits, currentBudgets: budgets, seed: `t${trial}`, policy: 'thompson' });
+
+      const paused = new Set(plan.decisions.filter((d) => d.kind === 'pause').map((d) => d.creativeId));
+      const launches = plan.decisions.filter((d) => d.kind === 'launch');
+      const scales = plan.decisions.filter((d) => d.kind === 'scale');
+      const live = evidence.filter((e) => e.status !== 'paused' && !paused.has(e.creativeId));
+      expect(live.length + launches.length).toBeLessThanOrEqual(c.maxLiveAds);
+
+      const media = evidence.reduce((s, e) => s + (e.spendTodayCents ?? 0), 0);
+      const committed = (budget: (id: string) => number, launched: number) =>
+        media +
+        live.reduce((s, e) => s + Math.max(budget(e.creativeId) - (e.spendTodayCents ?? 0), 0), 0) +
+        c.generationCostTodayCents +
+        launched * (c.adSetDailyBudgetCents + c.generationCostPerLaunchCents!);
+      const before = committed((id) => budgets[id]!, 0);
+      const after = committed((id) => scales.find((s) => s.creativeId === id)?.toBudgetCents ?? budgets[id]!, launches.length);
+      // Decisions never add commitment beyond the cap; an account already over it gets no launch or raise.
+      if (before > c.dailySpendCapCents) expect(launches.length + scales.length).toBe(0);
+      else expect(after).toBeLessThanOrEqual(c.dailySpendCapCents);
+      for (const s of scales) {
+        expect(s.toBudgetCents!).toBeLessThanOrEqual(c.maxAdSetDailyBudgetCents);
+        expect(s.toBudgetCents!).toBeGreaterThan(s.fromBudgetCents!);
+        expect(edits[s.creativeId!] ?? 0).toBeLessThan(4);
+      }
+    }
+  });
+
+  it('raises a clear winner when there is spare budget, within Meta’s edit limit and the max budget', () => {
+    const evidence = [creative('w', 'h0', 40_000, 1600, { ageHours: 200 }), creative('l', 'h1', 40_000, 400, { ageHours: 200, status: 'paused' })];
+    const roomy = caps({ maxLiveAds: 1, dailySpendCapCents: 5000 });
+    const ds = decideActions({ hooks: hooks(2), evidence, nowMs: NOW, caps: roomy, budgetEditsLastHour: {}, currentBudgets: { w: 500 }, seed: 's', policy: 'thompson' });
+    const scale = ds.find((d) => d.kind === 'scale')!;
+    expect(scale).toMatchObject({ creativeId: 'w', fromBudgetCents: 500, toBudgetCents: 600 });
+    expect(scale.probability).toBeGreaterThan(0.9);
+    const blocked = decideActions({ hooks: hooks(2), evidence, nowMs: NOW, caps: roomy, budgetEditsLastHour: { w: 1 }, currentBudgets: { w: 500 }, seed: 's', policy: 'thompson' });
+    expect(blocked.some((d) => d.kind === 'scale')).toBe(false);
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { planCycle } from '../../learning/cycle';
+import { insightTexts } from '../../learning/insights';
+import { scoreHooks } from '../../learning/scoring';
+import { caps, creative, hooks, NOW } from './fixtures';
+
+describe('insights and the cycle plan', () => {
+  const evidence = [
+    creative('a', 'h0', 20_000, 420, { ageHours: 240 }),
+    creative('b', 'h1', 20_000, 200, { ageHours: 240 }),
+    creative('loser', 'h2', 1800, 2, { ageHours: 48 }),
+  ];
+
+  it('states the best hook and each pause with its probability and evidence', () => {
+    const plan = planCycle({ hooks: hooks(4), evidence, nowMs: NOW, caps: caps(), budgetEditsLastHour: {}, currentBudgets: {}, seed: 'cycle-1', policy: 'thompson' });
+    const scores = scoreHooks({ hooks: hooks(4), evidence, nowMs: NOW, policy: 'thompson' });
+    const texts = insightTexts(scores, plan.decisions);
+    const best = texts.find((t) => t.kind === 'best-hook')!;
+    expect(best.subject).toBe('h0');
+    expect(best.text).toMatch(/^Hook "h0" is the best of 3 tested hooks with probability (0\.\d\d|1\.00) \(CTR 2\.09 %, 90 % interval/);
+    expect(best.confidence).toBeGreaterThan(0.9);
+    const pause = texts.find((t) => t.kind === 'pause' && t.subject === 'loser')!;
+    expect(pause.text).toMatch(/^Creative "loser" \(hook "h2"\) paused: worse than the leader "h0" with probability (0\.9\d|1\.00) after 1,800 impressions\.$/);
+    expect(texts.filter((t) => t.kind === 'launch').length).toBe(plan.choice!.choices.length);
+    for (const t of texts) {
+      expect(t.confidence).toBeGreaterThanOrEqual(0);
+      expect(t.confidence).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('planCycle turns launch capacity into one audited launch per chosen hook, replayably', () => {
+    const input = { hooks: hooks(4), evidence, nowMs: NOW, caps: caps({ maxLiveAds: 5 }), budgetEditsLastHour: {}, currentBudgets: {}, seed: 'cycle-7', policy: 'thompson' as const };
+    const plan = planCycle(input);
+    const launches = plan.decisions.filter((d) => d.kind === 'launch');
+    const paused = plan.decisions.filter((d) => d.kind === 'pause').length;
+    // "b" (1 % vs 2.1 %) and "loser" are paused: 1 live creative, 4 free slots under maxLiveAds 5.
+    expect(paused).toBe(2);
+    expect(launches).toHaveLength(5 - (3 - paused));
+    for (const l of launches) {
+      expect(l.hookId).toBeDefined();
+      expect(l.snapshot.samples).toBeDefined();
+      expect(l.snapshot.posterior).toBeDefined();
+    }
+    expect(planCycle(input)).toEqual(plan);
+  });
+
+  it('says why nothing launches when the caps are full', () => {
+    const twoGood = [creative('a', 'h0', 20_000, 420, { ageHours: 240 }), creative('a2', 'h0', 20_000, 410, { ageHours: 240 })];
+    const plan = planCycle({ hooks: hooks(4), evidence: twoGood, nowMs: NOW, caps: caps({ maxLiveAds: 2 }), budgetEditsLastHour: {}, currentBudgets: {}, seed: 'c', policy: 'thompson' });
+    expect(plan.choice).toBeNull();
+    const skip = plan.decisions.find((d) => d.kind === 'skip-launch')!;
+    expect(skip.reason).toMatch(/live-ad cap reached \(2 of 2\)/);
+    const texts = insightTexts(scoreHooks({ hooks: hooks(4), evidence, nowMs: NOW }), plan.decisions);
+    expect(texts.some((t) => t.kind === 'skip-launch' && t.text.startsWith('No launch this cycle'))).toBe(true);
+  });
+});
