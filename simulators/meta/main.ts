@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const sim = await startMetaSimulator({ port, host: process.env.META_SIM_HOST ?? '127.0.0.1', timeScale, seed });
   console.log(`Meta simulator listening on ${sim.url} (e.g. ${sim.url}/v26.0/act_1234567890/campaigns, token sim-meta-token)`);
   const stop = () => {
-    sim.close().finally(() => process.exit(0));
+    void sim.close().finally(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

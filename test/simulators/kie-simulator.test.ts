@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type KieSimOptions, type KieSimulator, startKieSimulator } from '../../simulators/kie';
 
 // Response bodies are asserted field by field, so loose typing keeps the assertions readable.
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;  
 
 const KEY = 'sim-kie-key';
 const FAST = 1000; // timeScale: a 30 s documented generation takes 30 ms

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startMetaSimulator, type MetaSimOptions, type MetaSimulator } from '../../simulators/meta';
 
 // Response bodies are asserted field by field, so loose typing keeps the assertions readable.
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;  
 
 const TOKEN = 'sim-meta-token';
 const ACT = 'act_1234567890';
