@@ -8,7 +8,7 @@ import { ApplicationFailure, heartbeat, log, sleep } from '@temporalio/activity'
 import { and, eq, gte, inArray, sql } from 'drizzle-orm';
 import { readFile } from 'node:fs/promises';
 import type { Db } from '../db/client';
-import { budgetEdits, creatives, generationTasks } from '../db/schema';
+import { budgetEdits, creatives, generationTasks, performance } from '../db/schema';
 import type { Hook } from '../learning/hook-library';
 import { domainFailure, mapErrors } from './errors';
 import { generationCostTodayCents } from './generation-budget';
@@ -68,14 +68,23 @@ export const metaName = (creativeId: string, hookId: string, kind: string) => `m
 export function createCampaignActivities(deps: CampaignDeps) {
   const now = deps.now ?? (() => new Date());
 
-  /** Committed daily spend: budgets of live ad sets plus today's generation cost, in cents. */
+  /**
+   * Committed daily spend, in cents: the budgets of live ad sets, what ads paused today already spent
+   * today (their spend does not come back), and today's generation cost.
+   */
   function committedTodayCents(accountId: string): { liveAds: number; cents: number } {
     const live = deps.db
       .select({ n: sql<number>`count(*)`, budget: sql<number>`coalesce(sum(${creatives.dailyBudgetCents}), 0)` })
       .from(creatives)
       .where(and(eq(creatives.accountId, accountId), inArray(creatives.status, [...LIVE])))
       .get()!;
-    return { liveAds: live.n, cents: live.budget + generationCostTodayCents(deps.db, accountId, now(), deps.creditUsd) };
+    const pausedSpend = deps.db
+      .select({ cents: sql<number>`coalesce(sum(${performance.spendCents}), 0)` })
+      .from(performance)
+      .innerJoin(creatives, eq(creatives.metaAdId, performance.adId))
+      .where(and(eq(performance.accountId, accountId), eq(performance.date, now().toISOString().slice(0, 10)), eq(creatives.status, 'paused')))
+      .get()!.cents;
+    return { liveAds: live.n, cents: live.budget + pausedSpend + generationCostTodayCents(deps.db, accountId, now(), deps.creditUsd) };
   }
 
   /** Reserves the ad set's budget under the caps, atomically with the status change. */
