@@ -35,6 +35,26 @@ describe('commands', () => {
     expect(out.decisions[0]).toMatch(/^choose /);
   });
 
+  it('npm run schedule creates, describes, pauses, pauses launches and deletes the account schedule', () => {
+    const env = { TEMPORAL_ADDRESS: inject('temporalAddress'), AD_ACCOUNT_ID: 'act_777', RUN_INTERVAL: '86400' };
+    const op = (...args: string[]) => run(['client/schedule.ts', ...args], env);
+    expect(op('create').stdout).toContain('created ad-cycle-act_777');
+    expect(op('create').stdout).toContain('updated ad-cycle-act_777'); // idempotent
+    expect(op('pause', 'budget review').status).toBe(0);
+    let d = JSON.parse(op('describe').stdout);
+    expect(d).toMatchObject({ scheduleId: 'ad-cycle-act_777', paused: true, note: 'budget review' });
+    expect(d.spec.intervals[0].every).toBe(86_400_000); // daily: no run fires during the test
+    expect(op('unpause').status).toBe(0);
+    expect(op('pause-launches').status).toBe(0);
+    d = JSON.parse(op('describe').stdout);
+    expect(d.paused).toBe(false);
+    expect(d.input[0]).toMatchObject({ accountId: 'act_777', launchesPaused: true });
+    expect(op('resume-launches').status).toBe(0);
+    expect(JSON.parse(op('describe').stdout).input[0].launchesPaused).toBe(false);
+    expect(op('delete').stdout).toContain('deleted ad-cycle-act_777');
+    expect(op('describe').status).toBe(1);
+  });
+
   it('npm run cycle refuses an invalid environment at start-up, naming every bad variable', () => {
     const r = run(['client/cycle.ts'], { RUN_INTERVAL: 'soon', AD_ACCOUNT_ID: 'acct-1', TOTAL_DAILY_SPEND_CAP: '-5', TEMPORAL_ADDRESS: '127.0.0.1:1' });
     expect(r.status).toBe(1);
