@@ -12,6 +12,7 @@ import { createRng, DEFAULT_POLICY, insightTexts, planCycle as learnPlan, scoreH
 import type { CreativeAction } from './campaign';
 import { mapErrors } from './errors';
 import { generationCostTodayCents } from './generation-budget';
+import { creativeIdOf } from './images';
 import type { InsightRow, MetaClient } from './ports/meta-client';
 
 export interface InsightsDeps {
@@ -282,7 +283,7 @@ export function createInsightsActivities(deps: InsightsDeps) {
      * the activity that failed could not write it itself (e.g. the API refused before any task existed).
      */
     async recordSlotFailure({ accountId, cycleId, slot, hookId, format, status, reason }: RecordSlotFailureInput): Promise<void> {
-      const id = `${cycleId}:s${slot}`;
+      const id = creativeIdOf(cycleId, slot);
       const failReason = reason.slice(0, 1000);
       deps.db
         .insert(creatives)

@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Config } from '../config/env';
 import { startKieSimulator } from '../simulators/kie';
 import { startMetaSimulator } from '../simulators/meta';
-import { createWorker, GROUPS, type Group } from '../workers/create-workers';
+import { createWorker, GROUPS } from '../workers/create-workers';
 import { buildActivities } from '../workers/deps';
 import { startCallbackServer } from '../client/callback-server';
 import { canConnect, ensureTemporalServer, type RunningServer } from './temporal-server';
@@ -21,8 +21,8 @@ export interface LocalStack {
   server: RunningServer;
   client: Client;
   workers: Worker[];
-  startedGroups: Group[];
-  simulators: string[];
+  /** Local services this process started (simulators, callback endpoint), for the start-up log. */
+  services: string[];
   /** Resolves when every in-process worker has stopped. */
   running: Promise<void>;
   shutdown(): Promise<void>;
@@ -31,17 +31,17 @@ export interface LocalStack {
 export async function startLocalStack(config: Config, opts: { ui: boolean; log: (msg: string) => void }): Promise<LocalStack> {
   const { log } = opts;
   const closers: Array<() => Promise<void>> = [];
-  const simulators: string[] = [];
+  const services: string[] = [];
   // Simulators first: a worker that starts must find its APIs.
   if (config.meta.mode === 'simulator' && !(await canConnect('127.0.0.1', config.meta.simPort))) {
     const sim = await startMetaSimulator({ port: config.meta.simPort, timeScale: config.simTimeScale, stateFile: path.join(config.dataDir, 'meta-simulator.json') });
     closers.push(() => sim.close());
-    simulators.push(`Meta Graph API simulator at ${sim.url}`);
+    services.push(`Meta Graph API simulator at ${sim.url}`);
   }
   if (config.kie.mode === 'simulator' && !(await canConnect('127.0.0.1', config.kie.simPort))) {
     const sim = await startKieSimulator({ port: config.kie.simPort, timeScale: config.simTimeScale });
     closers.push(() => sim.close());
-    simulators.push(`Kie.ai simulator at ${sim.url}`);
+    services.push(`Kie.ai simulator at ${sim.url}`);
   }
 
   const server = await ensureTemporalServer({
@@ -69,31 +69,26 @@ export async function startLocalStack(config: Config, opts: { ui: boolean; log: 
       log: (m) => log(m),
     });
     closers.unshift(() => cb.close());
-    simulators.push(`Kie callback endpoint at ${cb.url}`);
+    services.push(`Kie callback endpoint at ${cb.url}`);
   }
 
-  const groups = [...GROUPS];
+  const native = await NativeConnection.connect({ address: config.temporal.address });
+  let acts: ReturnType<typeof buildActivities> | undefined;
+  const activities = () => (acts ??= buildActivities(config));
   const workers: Worker[] = [];
-  let running: Promise<void> = Promise.resolve();
-  if (groups.length) {
-    const native = await NativeConnection.connect({ address: config.temporal.address });
-    let acts: ReturnType<typeof buildActivities> | undefined;
-    const activities = () => (acts ??= buildActivities(config));
-    for (const g of groups) workers.push(await createWorker(g, native, config, activities));
-    running = Promise.all(workers.map((w) => w.run())).then(() => undefined);
-    closers.unshift(async () => {
-      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
-      await running.catch(() => undefined);
-      await native.close();
-      acts?.db.$client.close();
-    });
-  }
+  for (const g of GROUPS) workers.push(await createWorker(g, native, config, activities));
+  const running = Promise.all(workers.map((w) => w.run())).then(() => undefined);
+  closers.unshift(async () => {
+    for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+    await running.catch(() => undefined);
+    await native.close();
+    acts?.db.$client.close();
+  });
   return {
     server,
     client,
     workers,
-    startedGroups: groups,
-    simulators,
+    services,
     running,
     async shutdown() {
       for (const close of closers) await close().catch((err) => log(`shutdown: ${(err as Error).message}`));

@@ -21,7 +21,7 @@ async function run() {
     );
   }
   const stack = await startLocalStack(config, { ui: true, log: (m) => logger.info(m) });
-  stack.simulators.forEach((s) => logger.info(s));
+  stack.services.forEach((s) => logger.info(s));
   const how = await ensureSchedule(stack.client, { accountId: config.account.id, intervalSeconds: config.cycle.intervalSeconds, adsPerRun: config.cycle.adsPerRun });
   logger.info(
     {
