@@ -9,6 +9,7 @@ import { and, eq, gte, inArray, sql } from 'drizzle-orm';
 import { readFile } from 'node:fs/promises';
 import type { Db } from '../db/client';
 import { budgetEdits, creatives, generationTasks, performance } from '../db/schema';
+import { capRoom } from '../learning/capacity';
 import type { Hook } from '../learning/hook-library';
 import { domainFailure, mapErrors } from './errors';
 import { generationCostTodayCents } from './generation-budget';
@@ -96,10 +97,12 @@ export function createCampaignActivities(deps: CampaignDeps) {
       if (row.status === 'launching' || row.status === 'launched') return row.dailyBudgetCents ?? budget;
       if (row.status !== 'generated') throw domainFailure('InvalidInput', `creative ${creativeId} is ${row.status}, not generated`);
       const { liveAds, cents } = committedTodayCents(accountId);
+      // The creative is already generated (its cost is in `cents` if paid today): launching it commits its budget only.
+      const room = capRoom({ maxLiveAds: deps.caps.maxLiveAds, dailySpendCapCents: deps.caps.totalDailySpendCapCents, liveAds, committedCents: cents, perLaunchCents: budget });
       const why =
-        liveAds + 1 > deps.caps.maxLiveAds
+        room.byCount < 1
           ? `live-ad cap: ${liveAds} live, max ${deps.caps.maxLiveAds}`
-          : cents + budget > deps.caps.totalDailySpendCapCents
+          : room.bySpend < 1
             ? `daily spend cap: ${cents} committed + ${budget} > ${deps.caps.totalDailySpendCapCents} cents`
             : undefined;
       if (why) {

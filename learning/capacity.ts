@@ -36,6 +36,27 @@ export function committedSpendCents(caps: SpendCaps, liveAds: LiveAdBudget[]): n
   return spentToday + remainingLive + caps.generationCostTodayCents;
 }
 
+/** Room for new ad sets under the live-ad cap and the daily spend cap (either can be negative). */
+export interface CapRoom {
+  /** New ad sets the live-ad cap still allows. */
+  byCount: number;
+  /** New ad sets, at perLaunchCents each, the spend cap still allows. */
+  bySpend: number;
+  /** dailySpendCapCents minus committedCents. */
+  headroomCents: number;
+}
+
+/**
+ * The cap check itself, given what is already live and committed. Launch planning
+ * (launchCapacityDetail) and the launch guard in activities/campaign.ts both use it, so the two
+ * cannot drift apart. `perLaunchCents` is what one more launch adds to `committedCents`.
+ */
+export function capRoom(input: { maxLiveAds: number; dailySpendCapCents: number; liveAds: number; committedCents: number; perLaunchCents: number }): CapRoom {
+  const headroomCents = input.dailySpendCapCents - input.committedCents;
+  const bySpend = input.perLaunchCents > 0 ? Math.floor(headroomCents / input.perLaunchCents) : Number.MAX_SAFE_INTEGER;
+  return { byCount: input.maxLiveAds - input.liveAds, bySpend, headroomCents };
+}
+
 /**
  * How many new ad sets (at adSetDailyBudgetCents) can be launched now without breaking the
  * live-ad cap or the daily spend cap. `liveAds` lists live and in-review ad sets; a bare number
@@ -52,10 +73,13 @@ export function launchCapacityDetail(caps: SpendCaps, liveAdsInput: LiveAdBudget
       ? Array.from({ length: liveAdsInput }, () => ({ budgetCents: caps.adSetDailyBudgetCents }))
       : liveAdsInput;
   const committedCents = committedSpendCents(caps, liveAds);
-  const headroomCents = caps.dailySpendCapCents - committedCents;
-  const perLaunch = caps.adSetDailyBudgetCents + (caps.generationCostPerLaunchCents ?? 0);
-  const bySpend = perLaunch > 0 ? Math.floor(headroomCents / perLaunch) : Number.MAX_SAFE_INTEGER;
-  const byCount = caps.maxLiveAds - liveAds.length;
+  const { byCount, bySpend, headroomCents } = capRoom({
+    maxLiveAds: caps.maxLiveAds,
+    dailySpendCapCents: caps.dailySpendCapCents,
+    liveAds: liveAds.length,
+    committedCents,
+    perLaunchCents: caps.adSetDailyBudgetCents + (caps.generationCostPerLaunchCents ?? 0),
+  });
   const count = Math.max(0, Math.min(bySpend, byCount));
   return {
     count,
