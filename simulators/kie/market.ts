@@ -3,6 +3,7 @@
  * the task life cycle waiting -> queuing -> generating -> success | fail (§2, §3, §10.2),
  * with the Market callback body (§6.2).
  */
+import { admitCreate } from './admit-create';
 import { pickDelay } from './config';
 import { type MarketState, type MarketTask, type RouteCtx, SimCore } from './core';
 import { fail, ok, type RouteResult } from './http';
@@ -16,14 +17,9 @@ const FAIL_MESSAGES: Record<string, string> = {
 
 export function createMarketTask(ctx: RouteCtx): RouteResult {
   const { core, apiKey } = ctx;
-  if (!core.ledger.allowCreate(apiKey)) {
-    return fail(429, 'Rate limit exceeded: at most 20 new generation requests per 10 seconds');
-  }
-  const v = validateMarketCreate(ctx.body);
-  if (!v.ok) return fail(422, v.msg);
-  const spec = v.value;
-  const price = core.price(spec.model);
-  if (core.ledger.balance(apiKey) < price) return fail(402);
+  const admitted = admitCreate(ctx, validateMarketCreate, (spec) => core.price(spec.model));
+  if (!admitted.ok) return admitted.result;
+  const { spec, price } = admitted;
 
   const now = Date.now();
   const task: MarketTask = {

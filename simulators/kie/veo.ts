@@ -3,6 +3,7 @@
  * cycle successFlag 0 -> 1 | 2 | 3 (§4.1, §4.2, §10.2), with the Veo callback body (§6.1).
  * Result clips are the committed 8 s fixtures (9:16 or 16:9, H.264 + AAC).
  */
+import { admitCreate } from './admit-create';
 import { pickDelay } from './config';
 import { type RouteCtx, SimCore, type VeoTask } from './core';
 import { fail, ok, type RouteResult } from './http';
@@ -18,15 +19,12 @@ const ERROR_MESSAGES: Record<number, string> = {
 
 export function veoGenerate(ctx: RouteCtx): RouteResult {
   const { core, apiKey } = ctx;
-  if (!core.ledger.allowCreate(apiKey)) {
-    return fail(429, 'Rate limit exceeded: at most 20 new generation requests per 10 seconds');
-  }
-  const v = validateVeoGenerate(ctx.body);
-  if (!v.ok) return fail(422, v.msg);
-  const spec = v.value;
-  const upgrade = spec.resolution === '1080p' ? core.price('1080p') : spec.resolution === '4k' ? core.price('4k') : 0;
-  const price = core.price(spec.model) + upgrade;
-  if (core.ledger.balance(apiKey) < price) return fail(402);
+  const admitted = admitCreate(ctx, validateVeoGenerate, (spec) => {
+    const upgrade = spec.resolution === '1080p' ? core.price('1080p') : spec.resolution === '4k' ? core.price('4k') : 0;
+    return core.price(spec.model) + upgrade;
+  });
+  if (!admitted.ok) return admitted.result;
+  const { spec, price } = admitted;
 
   const now = Date.now();
   const task: VeoTask = {
