@@ -2,7 +2,7 @@
  * One Worker per task queue, each with its own concurrency and rate limit. A process may run one
  * group (`npm run worker:<group>`) or all of them (`npm start`); the wiring is the same.
  */
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/env';
 import { TaskQueues } from '../temporal-config/queues';
@@ -13,52 +13,68 @@ export type Group = (typeof GROUPS)[number];
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
+type Activities = ReturnType<typeof buildActivities>;
+type Extra = { workflowBundle?: { code: string } };
+
+/** What differs between the groups' workers; everything else is common (see createWorker). */
+interface GroupSpec {
+  taskQueue: string;
+  /** The group's activities; none for the orchestrator, which runs the workflows. */
+  activities?: (all: Activities) => object;
+  options: (config: Config, extra: Extra) => Partial<WorkerOptions>;
+}
+
+const GROUP_SPECS: Record<Group, GroupSpec> = {
+  orchestrator: {
+    taskQueue: TaskQueues.orchestrator,
+    options: (_config, extra) => (extra.workflowBundle ? { workflowBundle: extra.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+  },
+  insights: {
+    taskQueue: TaskQueues.insights,
+    activities: (all) => all.insights,
+    options: (config) => ({ maxConcurrentActivityTaskExecutions: config.workers.insights.concurrency }),
+  },
+  images: {
+    taskQueue: TaskQueues.images,
+    activities: (all) => all.images,
+    options: (config) => ({
+      maxConcurrentActivityTaskExecutions: config.workers.images.concurrency,
+      // Server-side limit for the whole queue, whatever the number of image workers: Kie allows 20 creates / 10 s.
+      maxTaskQueueActivitiesPerSecond: config.workers.images.ratePerSecond,
+    }),
+  },
+  video: {
+    taskQueue: TaskQueues.video,
+    activities: (all) => all.video,
+    // Mostly idle waits: many slots, no queue rate (Kie's create limit is enforced by its 429s).
+    options: (config) => ({ maxConcurrentActivityTaskExecutions: config.workers.video.concurrency }),
+  },
+  campaign: {
+    taskQueue: TaskQueues.campaign,
+    activities: (all) => all.campaign,
+    options: (config) => ({
+      maxConcurrentActivityTaskExecutions: config.workers.campaign.concurrency,
+      maxTaskQueueActivitiesPerSecond: config.workers.campaign.ratePerSecond,
+    }),
+  },
+};
+
 export async function createWorker(
   group: Group,
   connection: NativeConnection,
   config: Config,
-  activities: () => ReturnType<typeof buildActivities>,
-  extra: { workflowBundle?: { code: string } } = {},
+  activities: () => Activities,
+  extra: Extra = {},
 ): Promise<Worker> {
-  const common = { connection, namespace: config.temporal.namespace, shutdownGraceTime: '30s', identity: `${group}@${process.pid}` };
-  switch (group) {
-    case 'orchestrator':
-      return Worker.create({
-        ...common,
-        taskQueue: TaskQueues.orchestrator,
-        ...(extra.workflowBundle ? { workflowBundle: extra.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-      });
-    case 'insights':
-      return Worker.create({
-        ...common,
-        taskQueue: TaskQueues.insights,
-        activities: activities().insights,
-        maxConcurrentActivityTaskExecutions: config.workers.insights.concurrency,
-      });
-    case 'images':
-      return Worker.create({
-        ...common,
-        taskQueue: TaskQueues.images,
-        activities: activities().images,
-        maxConcurrentActivityTaskExecutions: config.workers.images.concurrency,
-        // Server-side limit for the whole queue, whatever the number of image workers: Kie allows 20 creates / 10 s.
-        maxTaskQueueActivitiesPerSecond: config.workers.images.ratePerSecond,
-      });
-    case 'video':
-      return Worker.create({
-        ...common,
-        taskQueue: TaskQueues.video,
-        activities: activities().video,
-        // Mostly idle waits: many slots, no queue rate (Kie's create limit is enforced by its 429s).
-        maxConcurrentActivityTaskExecutions: config.workers.video.concurrency,
-      });
-    case 'campaign':
-      return Worker.create({
-        ...common,
-        taskQueue: TaskQueues.campaign,
-        activities: activities().campaign,
-        maxConcurrentActivityTaskExecutions: config.workers.campaign.concurrency,
-        maxTaskQueueActivitiesPerSecond: config.workers.campaign.ratePerSecond,
-      });
-  }
+  const spec = GROUP_SPECS[group];
+  return Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    shutdownGraceTime: '30s',
+    identity: `${group}@${process.pid}`,
+    taskQueue: spec.taskQueue,
+    // Built only for groups that run activities, so an orchestrator-only process never opens the DB.
+    ...(spec.activities ? { activities: spec.activities(activities()) } : {}),
+    ...spec.options(config, extra),
+  });
 }
