@@ -124,6 +124,7 @@ function pickOne(policy: PolicyName, ctx: PickContext): Pick {
     case 'thompson':
     case 'thompson-flat':
     case 'thompson-discounted':
+    case 'thompson-changepoint':
       return pickThompson(ctx);
     case 'epsilon-greedy':
       return pickEpsilonGreedy(ctx);

@@ -10,6 +10,7 @@
  */
 import type { CreativeEvidence } from './types';
 import type { PolicyParams } from './params';
+import type { DayCounts } from './change-point';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -88,6 +89,43 @@ export function weightedCounts(
   const wClicks = averageWeight(age, lambdaCal, 0);
   const wTrials = averageWeight(age, lambdaCal, lambdaFat);
   return { clicks: wClicks * ev.linkClicks, trials: Math.max(wTrials * mature, wClicks * ev.linkClicks) };
+}
+
+/**
+ * The same judged clicks and trials as weightedCounts, split by delivery day, for change-point
+ * detection (change-point.ts). Pending impressions come off the newest days.
+ */
+export function weightedDays(
+  ev: CreativeEvidence,
+  nowMs: number,
+  params: PolicyParams,
+  mode: WeightingMode,
+  fatigueRatePerDay = 0,
+): DayCounts[] {
+  const launchDay = Math.floor(ev.launchedAtMs / DAY_MS) * DAY_MS;
+  if (!ev.daily || ev.daily.length === 0) {
+    const c = weightedCounts(ev, nowMs, params, mode, fatigueRatePerDay);
+    return [{ dayStartMs: launchDay, clicks: c.clicks, trials: c.trials }];
+  }
+  const zeroClicks = ev.linkClicks === 0;
+  const halfLife = mode === 'hook' ? params.discountHalfLifeDays : params.creativeHalfLifeDays;
+  const lambdaCal = zeroClicks || halfLife === null ? 0 : Math.LN2 / (halfLife * DAY_MS);
+  const lambdaFat = zeroClicks ? 0 : fatigueRatePerDay / DAY_MS;
+  const rows = ev.daily.map((day) => {
+    const startMs = day.startMs ?? Date.parse(`${day.date}T00:00:00Z`);
+    const t = rowMidpointMs(ev, startMs, nowMs);
+    const wCal = Math.exp(-lambdaCal * (nowMs - t));
+    const w = wCal * Math.exp(-lambdaFat * (t - ev.launchedAtMs));
+    return { dayStartMs: startMs, clicks: wCal * day.linkClicks, trials: w * day.impressions, weight: w, impressions: day.impressions };
+  });
+  // A zero-click creative gets no pending-window credit (see weightedCounts).
+  let pending = zeroClicks ? 0 : ev.impressions - matureImpressions(ev, nowMs, params);
+  for (let i = rows.length - 1; i >= 0 && pending > 0; i--) {
+    const take = Math.min(pending, rows[i]!.impressions);
+    rows[i]!.trials -= rows[i]!.weight * take;
+    pending -= take;
+  }
+  return rows.map((r) => ({ dayStartMs: r.dayStartMs, clicks: r.clicks, trials: Math.max(r.trials, r.clicks) }));
 }
 
 /** Middle of the part of a day (starting at startMs) during which the creative existed. */

@@ -8,7 +8,7 @@ import type { Decision, GroupScore } from './types';
 
 /** One insight sentence. */
 export interface Insight {
-  kind: 'best-hook' | 'best-angle' | 'best-style' | 'pause' | 'deferred-pause' | 'scale' | 'launch' | 'skip-launch';
+  kind: 'best-hook' | 'best-angle' | 'best-style' | 'regime-change' | 'pause' | 'deferred-pause' | 'scale' | 'launch' | 'skip-launch';
   /** Hook id, creative id, angle or style the sentence is about. */
   subject: string;
   text: string;
@@ -50,6 +50,18 @@ export function insightTexts(scores: ScoreHooksResult, decisions: Decision[]): I
         confidence: top.pBest,
       });
     }
+  }
+
+  // Only hooks whose regime moved recently enough to matter are reported (the posterior already
+  // follows the new regime; this tells the owner why a former winner is being retested).
+  for (const h of scores.hooks) {
+    if (h.regimeStartMs === null || h.changeProbability < 0.9) continue;
+    out.push({
+      kind: 'regime-change',
+      subject: h.hookId,
+      text: `Hook "${h.hookId}" changed: its CTR since ${new Date(h.regimeStartMs).toISOString().slice(0, 10)} differs from before with probability ${prob(h.changeProbability)}; only evidence since then counts now (CTR ${pct(h.mean)}).`,
+      confidence: h.changeProbability,
+    });
   }
 
   const hookP = new Map(scores.hooks.map((h) => [h.hookId, h]));

@@ -87,7 +87,9 @@ export function lossCheck(
       // The own hook's posterior says what a *fresh* creative of it would do, so an aging
       // creative is also compared with its own replacement (stricter margin: a refresh buys
       // only a few percent unless the creative has clearly worn out).
-      const worn = compareOwn && o >= 0 && own < fatigueMargin * sample[o]!;
+      // Under the fatigue model every fresh creative of a hook starts at the hook's CTR, so once
+      // the learned wear-out alone puts this creative below the margin, a refresh wins for sure.
+      const worn = compareOwn && o >= 0 && (c.fatigueFactor < fatigueMargin || own < fatigueMargin * sample[o]!);
       if (own < margin * bestOther || worn) losses[i]! += 1;
     }
   }

@@ -7,7 +7,8 @@ import type { Hook } from './hook-library';
 import { hookStyles } from './hook-library';
 import type { PolicyParams } from './params';
 import { resolvePrior } from './prior';
-import { ageHours, matureImpressions, weightedCounts } from './evidence';
+import { ageHours, matureImpressions, weightedCounts, weightedDays } from './evidence';
+import { changeAwareCounts, type DayCounts } from './change-point';
 import { estimateFatigue, type FatigueEstimate } from './fatigue';
 import type { BetaPosterior, CreativeEvidence } from './types';
 
@@ -23,6 +24,10 @@ export interface HookState {
   judged: boolean;
   creatives: number;
   liveCreatives: number;
+  /** With change detection: probability that the hook's current CTR regime began after its first day of evidence. */
+  changeProbability: number;
+  /** With change detection: most probable start of the current regime, if later than the first day. */
+  regimeStartMs: number | null;
 }
 
 /** Posterior state of one creative (its own evidence only). */
@@ -73,6 +78,7 @@ export function buildModel(input: {
   const styleTotals = new Map<string, { clicks: number; trials: number }>();
   const creativeCounts: Array<{ ev: CreativeEvidence; style: string; clicks: number; trials: number; judged: number }> =
     [];
+  const hookDays = new Map<string, DayCounts[]>();
 
   for (const ev of evidence) {
     const hookCounts = weightedCounts(ev, nowMs, params, 'hook', rate);
@@ -84,6 +90,11 @@ export function buildModel(input: {
     t.creatives += 1;
     if (ev.status !== 'paused') t.live += 1;
     totals.set(ev.hookId, t);
+    if (params.changeHazardPerDay !== null) {
+      const days = hookDays.get(ev.hookId) ?? [];
+      days.push(...weightedDays(ev, nowMs, params, 'hook', rate));
+      hookDays.set(ev.hookId, days);
+    }
 
     const style = ev.style ?? hookById.get(ev.hookId)?.visualStyle ?? 'unknown';
     const s = styleTotals.get(style) ?? { clicks: 0, trials: 0 };
@@ -106,11 +117,19 @@ export function buildModel(input: {
 
   const hookStates: HookState[] = hooks.map((hook) => {
     const t = totals.get(hook.id) ?? { clicks: 0, trials: 0, judged: 0, creatives: 0, live: 0 };
+    // The prior is fitted on full totals; the hook's own posterior only counts its current regime.
+    const days = hookDays.get(hook.id);
+    const regime =
+      params.changeHazardPerDay !== null && days
+        ? changeAwareCounts(days, prior, params.changeHazardPerDay)
+        : { clicks: t.clicks, trials: t.trials, changeProbability: 0, regimeStartMs: null };
     return {
       hook,
-      clicks: t.clicks,
-      trials: t.trials,
-      posterior: post(t.clicks, t.trials),
+      clicks: regime.clicks,
+      trials: regime.trials,
+      posterior: post(regime.clicks, regime.trials),
+      changeProbability: regime.changeProbability,
+      regimeStartMs: regime.regimeStartMs,
       judgedImpressions: t.judged,
       judged: t.judged >= params.impressionFloor,
       creatives: t.creatives,

@@ -34,6 +34,8 @@ export interface PolicyParams {
   scaleEditsPerHour: number;
   /** Half-life (days) for down-weighting old evidence; null keeps all evidence at full weight. */
   discountHalfLifeDays: number | null;
+  /** Daily probability that a hook's CTR jumps to a new value (change-point.ts); null assumes it never jumps. */
+  changeHazardPerDay: number | null;
   /** Learn how fast creatives wear out (fatigue.ts) and judge hooks on fresh-creative CTR, creatives on current CTR. */
   learnFatigue: boolean;
   /** Half-life (days) of the creative's own evidence when judging it for a pause; null = all evidence. */
@@ -74,6 +76,7 @@ export const DEFAULT_PARAMS: PolicyParams = {
   maxBudgetEditsPerHour: 4,
   scaleEditsPerHour: 1,
   discountHalfLifeDays: null,
+  changeHazardPerDay: null,
   learnFatigue: false,
   creativeHalfLifeDays: null,
   epsilon: 0.2,
@@ -93,13 +96,16 @@ export const POLICY_PRESETS: Record<PolicyName, Partial<PolicyParams>> = {
   thompson: {},
   'thompson-flat': { prior: 'flat' },
   'thompson-discounted': { discountHalfLifeDays: 20, learnFatigue: true, creativeHalfLifeDays: 3 },
+  // Forgets a hook's old evidence only once its numbers say its CTR has moved (change-point.ts)
+  // instead of at a fixed half-life; learns wear-out and refreshes tired creatives like the above.
+  'thompson-changepoint': { changeHazardPerDay: 1 / 30, learnFatigue: true, creativeHalfLifeDays: 3 },
   'epsilon-greedy': {},
   uniform: {},
   ucb1: {},
 };
 
 /** The policy the agent ships with: the Thompson variant that won HookBench (bench/RESULTS.md). */
-export const DEFAULT_POLICY: PolicyName = 'thompson-discounted';
+export const DEFAULT_POLICY: PolicyName = 'thompson-changepoint';
 
 /** Every policy name, in display order. */
 export const POLICY_NAMES: PolicyName[] = [
@@ -109,6 +115,7 @@ export const POLICY_NAMES: PolicyName[] = [
   'thompson-flat',
   'thompson',
   'thompson-discounted',
+  'thompson-changepoint',
 ];
 
 /** Defaults, then the policy preset, then caller overrides. */

@@ -59,6 +59,8 @@ export function scoreHooks(input: ScoreHooksInput): ScoreHooksResult {
     visualStyle: h.hook.visualStyle,
     creatives: h.creatives,
     liveCreatives: h.liveCreatives,
+    changeProbability: h.changeProbability,
+    regimeStartMs: h.regimeStartMs,
     ...armScore(h.posterior, raw.get(h.hook.id) ?? emptyTotals(), h.judgedImpressions, h.judged),
   }));
   assignPBest(hooks);

@@ -5,7 +5,7 @@
 import type { CreativeFormat } from './hook-library';
 
 /** The selection policies; see params.ts for what each one changes. */
-export type PolicyName = 'thompson' | 'thompson-discounted' | 'thompson-flat' | 'epsilon-greedy' | 'uniform' | 'ucb1';
+export type PolicyName = 'thompson' | 'thompson-discounted' | 'thompson-changepoint' | 'thompson-flat' | 'epsilon-greedy' | 'uniform' | 'ucb1';
 
 /** One day of delivery for a creative (Meta insights with time_increment=1). */
 export interface DailyEvidence {
@@ -82,6 +82,10 @@ export interface HookScore extends ArmScore {
   visualStyle: string;
   creatives: number;
   liveCreatives: number;
+  /** With change detection: probability that the hook's CTR has changed since its first day of evidence. */
+  changeProbability: number;
+  /** With change detection: most probable start of the hook's current CTR regime, if later than its first day. */
+  regimeStartMs: number | null;
 }
 
 /** Score of one creative. */

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-export const POLICIES = ['thompson', 'thompson-discounted', 'thompson-flat', 'epsilon-greedy', 'uniform', 'ucb1'] as const;
+export const POLICIES = ['thompson', 'thompson-discounted', 'thompson-changepoint', 'thompson-flat', 'epsilon-greedy', 'uniform', 'ucb1'] as const;
 
 export const AdCycleInputSchema = z
   .object({

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { decideActions } from '../../learning/actions';
 import { committedSpendCents, launchCapacity, launchCapacityDetail } from '../../learning/capacity';
 import { planCycle } from '../../learning/cycle';
-import { DEFAULT_PARAMS } from '../../learning/params';
+import { lossCheck } from '../../learning/loss-check';
+import type { CreativeState, LearningModel } from '../../learning/model';
+import { DEFAULT_PARAMS, resolveParams } from '../../learning/params';
 import { createRng } from '../../learning/random';
 import type { CreativeEvidence, Decision } from '../../learning/types';
 import { caps, creative, DAY_START, HOUR, hooks, NOW } from './fixtures';
@@ -79,6 +81,27 @@ describe('pausing losers', () => {
     const dawn = decideActions({ hooks: hooks(3), evidence: fresh, nowMs: DAY_START + 10 * 60_000, dayStartMs: DAY_START, caps: tight, budgetEditsLastHour: {}, currentBudgets: {}, seed: 's', policy: 'thompson' });
     expect(pauses(dawn).map((d) => d.creativeId)).toEqual(['loser']);
     expect(dawn.some((d) => d.kind === 'launch' && d.count === 1)).toBe(true);
+  });
+});
+
+describe('refreshing worn creatives', () => {
+  // One hook, one creative whose own numbers match the hook: only the learned wear-out differs.
+  const posterior = { alpha: 60, beta: 5940, mean: 0.01 };
+  const model = {
+    params: resolveParams('thompson-changepoint'),
+    hooks: [{ hook: { id: 'h0' }, posterior }],
+  } as unknown as LearningModel;
+  const worn = (fatigueFactor: number) =>
+    ({ evidence: { creativeId: 'c', hookId: 'h0' }, posterior, fatigueFactor }) as unknown as CreativeState;
+
+  it('counts a creative as a loser for sure once wear-out alone puts it below the fatigue margin', () => {
+    const check = lossCheck(model, [worn(0.75)], createRng('worn'), 300);
+    expect(check.loss.get('c')).toBe(1);
+  });
+
+  it('keeps a creative whose wear-out is still small', () => {
+    const check = lossCheck(model, [worn(0.97)], createRng('fresh'), 300);
+    expect(check.loss.get('c')).toBeLessThan(0.5);
   });
 });
 

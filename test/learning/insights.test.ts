@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { planCycle } from '../../learning/cycle';
 import { insightTexts } from '../../learning/insights';
 import { scoreHooks } from '../../learning/scoring';
-import { caps, creative, hooks, NOW } from './fixtures';
+import { caps, creative, DAY, hooks, NOW } from './fixtures';
 
 describe('insights and the cycle plan', () => {
   const evidence = [
@@ -52,5 +52,31 @@ describe('insights and the cycle plan', () => {
     expect(skip.reason).toMatch(/live-ad cap reached \(2 of 2\)/);
     const texts = insightTexts(scoreHooks({ hooks: hooks(4), evidence, nowMs: NOW }), plan.decisions);
     expect(texts.some((t) => t.kind === 'skip-launch' && t.text.startsWith('No launch this cycle'))).toBe(true);
+  });
+  it('says when a hook\'s CTR has changed and since when', () => {
+    // One creative ran ten days at 2 %; its replacement, fresh, gets 0.4 % for four days. Fresh
+    // creative, same drop: not wear-out but a changed hook, judged on the last four days only.
+    const start = NOW - 14 * DAY;
+    const days = (from: number, n: number, clicks: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        date: new Date(start + (from + i) * DAY).toISOString().slice(0, 10),
+        startMs: start + (from + i) * DAY,
+        impressions: 500,
+        linkClicks: clicks,
+        conversions: 0,
+        spendCents: 500,
+      }));
+    const evidence = [
+      creative('old', 'h0', 5000, 100, { ageHours: 14 * 24, daily: days(0, 10, 10), status: 'paused' }),
+      creative('new', 'h0', 2000, 8, { ageHours: 4 * 24, daily: days(10, 4, 2) }),
+    ];
+    const scores = scoreHooks({ hooks: hooks(2), evidence, nowMs: NOW, policy: 'thompson-changepoint' });
+    const change = insightTexts(scores, []).find((t) => t.kind === 'regime-change')!;
+    const since = new Date(start + 10 * DAY).toISOString().slice(0, 10);
+    expect(change.subject).toBe('h0');
+    expect(change.text).toMatch(new RegExp(`^Hook "h0" changed: its CTR since ${since} differs from before with probability (0\\.9\\d|1\\.00); only evidence since then counts now \\(CTR 0\\.\\d\\d %\\)\\.$`));
+    // The plain Thompson policy has no change model and says nothing of the kind.
+    const plain = scoreHooks({ hooks: hooks(2), evidence, nowMs: NOW, policy: 'thompson' });
+    expect(insightTexts(plain, []).some((t) => t.kind === 'regime-change')).toBe(false);
   });
 });
