@@ -35,6 +35,8 @@ export interface ChangeAwareCounts {
 
 /** Segments below this share of the posterior are dropped (keeps the work linear in practice). */
 const PRUNE = 1e-10;
+/** Account regimes considered per hook (see changeAwareCountsInMarket). */
+const MARKET_STARTS_KEPT = 4;
 
 /**
  * Runs the detector over `days` (any order; same-day rows are summed) with prior Beta(alpha, beta)
@@ -101,7 +103,112 @@ export function changeAwareCounts(
   };
 }
 
-function poolByDay(days: DayCounts[]): DayCounts[] {
+/** Where the account-wide regime may have begun, with its posterior weight. */
+export interface MarketRegimeStart {
+  startMs: number;
+  weight: number;
+}
+
+/**
+ * Account-wide change points: the same detector, but a change redraws every hook's CTR at once
+ * (a new season, audience or competitor moves all hooks together). A jump seen on the live hooks
+ * then also retires the old evidence of hooks not running now, which a per-hook detector cannot
+ * see. Returns the posterior over the start day of the current account regime (the first day of
+ * evidence = no change).
+ */
+export function marketRegimeStarts(
+  hooks: DayCounts[][],
+  prior: { alpha: number; beta: number },
+  hazardPerDay: number,
+): MarketRegimeStart[] {
+  const series = hooks.map(poolByDay);
+  const dayKeys = [...new Set(series.flatMap((rows) => rows.map((r) => r.dayStartMs)))].sort((x, y) => x - y);
+  if (dayKeys.length < 2 || hazardPerDay <= 0) return dayKeys.length ? [{ startMs: dayKeys[0]!, weight: 1 }] : [];
+  const byDay = dayKeys.map((day) =>
+    series.flatMap((rows, h) => rows.filter((r) => r.dayStartMs === day).map((r) => ({ h, k: r.clicks, f: Math.max(r.trials - r.clicks, 0) }))),
+  );
+  const logStay = Math.log(1 - hazardPerDay);
+  const logJump = Math.log(hazardPerDay);
+  // Each segment keeps every hook's (a, b) since the segment began.
+  let segments: Array<{ start: number; a: Float64Array; b: Float64Array; logW: number }> = [];
+  const fresh = () => ({ a: new Float64Array(hooks.length).fill(prior.alpha), b: new Float64Array(hooks.length).fill(prior.beta) });
+  dayKeys.forEach((day, t) => {
+    const rows = byDay[t]!;
+    const predictive = (a: Float64Array, b: Float64Array) =>
+      rows.reduce((sum, r) => sum + logBetaFn(a[r.h]! + r.k, b[r.h]! + r.f) - logBetaFn(a[r.h]!, b[r.h]!), 0);
+    let logTotal = -Infinity;
+    for (const seg of segments) logTotal = logAdd(logTotal, seg.logW);
+    const next = segments.map((seg) => ({ ...seg, logW: seg.logW + logStay + predictive(seg.a, seg.b) }));
+    const init = fresh();
+    next.push({ start: day, ...init, logW: (segments.length === 0 ? 0 : logTotal + logJump) + predictive(init.a, init.b) });
+    for (const seg of next) {
+      for (const r of rows) {
+        seg.a[r.h]! += r.k;
+        seg.b[r.h]! += r.f;
+      }
+    }
+    let norm = -Infinity;
+    for (const seg of next) norm = logAdd(norm, seg.logW);
+    // Each surviving segment extended its own arrays in place (the old list is dropped).
+    segments = next.map((seg) => ({ ...seg, logW: seg.logW - norm })).filter((seg) => Math.exp(seg.logW) > PRUNE);
+  });
+  return segments.map((seg) => ({ startMs: seg.start, weight: Math.exp(seg.logW) }));
+}
+
+/**
+ * A hook's evidence under both kinds of change: a mixture over the account regime's start (from
+ * marketRegimeStarts) of the per-hook detector run on the evidence since that start, moment-matched
+ * to one Beta like changeAwareCounts.
+ */
+export function changeAwareCountsInMarket(
+  days: DayCounts[],
+  market: MarketRegimeStart[],
+  prior: { alpha: number; beta: number },
+  hazardPerDay: number,
+): ChangeAwareCounts {
+  const series = poolByDay(days);
+  const own = changeAwareCounts(series, prior, hazardPerDay);
+  if (series.length === 0 || market.length === 0) return own;
+  const first = series[0]!.dayStartMs;
+  // The few likeliest account regimes carry nearly all the weight; rerunning the hook's detector
+  // for every faint one would cost a pass per day of history.
+  const starts = [...market].sort((x, y) => y.weight - x.weight).filter((m, i) => i < MARKET_STARTS_KEPT && m.weight >= 0.01);
+  if (starts.length === 0) return own;
+  let mean = 0;
+  let second = 0;
+  let unchanged = 0;
+  let weightSum = 0;
+  let latest = { startMs: first, weight: 0 };
+  for (const m of starts) {
+    const part = m.startMs <= first ? own : changeAwareCounts(series.filter((d) => d.dayStartMs >= m.startMs), prior, hazardPerDay);
+    const a = prior.alpha + part.clicks;
+    const n = prior.alpha + prior.beta + part.trials;
+    const mu = a / n;
+    mean += m.weight * mu;
+    second += m.weight * (mu * mu + (mu * (1 - mu)) / (n + 1));
+    if (m.startMs <= first) unchanged += m.weight * (1 - own.changeProbability);
+    weightSum += m.weight;
+    if (m.startMs > first && m.weight > latest.weight) latest = m;
+  }
+  mean /= weightSum;
+  second /= weightSum;
+  const totalClicks = series.reduce((s, d) => s + d.clicks, 0);
+  const totalTrials = series.reduce((s, d) => s + d.trials, 0);
+  const variance = Math.max(second - mean * mean, 1e-12);
+  const strength = Math.max((mean * (1 - mean)) / variance - 1, 1e-6);
+  const changeProbability = Math.min(Math.max(1 - unchanged / weightSum, 0), 1);
+  // The account-wide start if that is the likelier story, else the hook's own.
+  const regimeStartMs = latest.weight >= 0.5 ? Math.max(latest.startMs, own.regimeStartMs ?? 0) : own.regimeStartMs;
+  return {
+    clicks: Math.min(Math.max(mean * strength - prior.alpha, 0), totalClicks),
+    trials: Math.min(Math.max(strength - prior.alpha - prior.beta, 0), totalTrials),
+    changeProbability,
+    regimeStartMs,
+  };
+}
+
+/** Sums same-day rows and sorts by day. */
+export function poolByDay(days: DayCounts[]): DayCounts[] {
   const byDay = new Map<number, DayCounts>();
   for (const d of days) {
     if (d.trials <= 0 && d.clicks <= 0) continue;

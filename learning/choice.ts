@@ -51,7 +51,8 @@ export interface ChooseHooksResult {
 /** The posteriors a choice was made from. */
 export interface PosteriorSnapshot {
   prior: { alpha: number; beta: number };
-  hooks: Record<string, BetaPosterior & { judgedImpressions: number }>;
+  /** changeProbability is there when the policy detects changes and a change is at all likely. */
+  hooks: Record<string, BetaPosterior & { judgedImpressions: number; changeProbability?: number }>;
 }
 
 /** Picks `count` hooks with the given policy (default DEFAULT_POLICY). */
@@ -243,6 +244,12 @@ function maxBy<T>(items: T[], key: (t: T) => number, rng: Rng): T {
 /** Posterior of every hook, for the audit row. */
 export function snapshotPosteriors(model: LearningModel): PosteriorSnapshot {
   const hooks: PosteriorSnapshot['hooks'] = {};
-  for (const h of model.hooks) hooks[h.hook.id] = { ...h.posterior, judgedImpressions: Math.round(h.judgedImpressions) };
+  for (const h of model.hooks) {
+    hooks[h.hook.id] = {
+      ...h.posterior,
+      judgedImpressions: Math.round(h.judgedImpressions),
+      ...(h.changeProbability >= 0.01 ? { changeProbability: Math.round(h.changeProbability * 1000) / 1000 } : {}),
+    };
+  }
   return { prior: model.prior, hooks };
 }

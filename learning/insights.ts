@@ -59,7 +59,7 @@ export function insightTexts(scores: ScoreHooksResult, decisions: Decision[]): I
     out.push({
       kind: 'regime-change',
       subject: h.hookId,
-      text: `Hook "${h.hookId}" changed: its CTR since ${new Date(h.regimeStartMs).toISOString().slice(0, 10)} differs from before with probability ${prob(h.changeProbability)}; only evidence since then counts now (CTR ${pct(h.mean)}).`,
+      text: `Hook "${h.hookId}": its CTR changed around ${new Date(h.regimeStartMs).toISOString().slice(0, 10)} with probability ${prob(h.changeProbability)} (seen on the hook itself or across the account); evidence from before no longer counts (CTR ${pct(h.mean)}).`,
       confidence: h.changeProbability,
     });
   }

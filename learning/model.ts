@@ -8,7 +8,7 @@ import { hookStyles } from './hook-library';
 import type { PolicyParams } from './params';
 import { resolvePrior } from './prior';
 import { ageHours, matureImpressions, weightedCounts, weightedDays } from './evidence';
-import { changeAwareCounts, type DayCounts } from './change-point';
+import { changeAwareCounts, changeAwareCountsInMarket, marketRegimeStarts, type DayCounts } from './change-point';
 import { estimateFatigue, type FatigueEstimate } from './fatigue';
 import type { BetaPosterior, CreativeEvidence } from './types';
 
@@ -115,13 +115,19 @@ export function buildModel(input: {
     return { alpha, beta, mean: alpha / (alpha + beta) };
   };
 
+  const market =
+    params.changeHazardPerDay !== null && params.marketHazardPerDay !== null
+      ? marketRegimeStarts([...hookDays.values()], prior, params.marketHazardPerDay)
+      : null;
   const hookStates: HookState[] = hooks.map((hook) => {
     const t = totals.get(hook.id) ?? { clicks: 0, trials: 0, judged: 0, creatives: 0, live: 0 };
     // The prior is fitted on full totals; the hook's own posterior only counts its current regime.
     const days = hookDays.get(hook.id);
     const regime =
       params.changeHazardPerDay !== null && days
-        ? changeAwareCounts(days, prior, params.changeHazardPerDay)
+        ? market
+          ? changeAwareCountsInMarket(days, market, prior, params.changeHazardPerDay)
+          : changeAwareCounts(days, prior, params.changeHazardPerDay)
         : { clicks: t.clicks, trials: t.trials, changeProbability: 0, regimeStartMs: null };
     return {
       hook,

@@ -36,6 +36,8 @@ export interface PolicyParams {
   discountHalfLifeDays: number | null;
   /** Daily probability that a hook's CTR jumps to a new value (change-point.ts); null assumes it never jumps. */
   changeHazardPerDay: number | null;
+  /** Daily probability that every hook's CTR jumps at once (an account-wide change); null = never. Needs changeHazardPerDay. */
+  marketHazardPerDay: number | null;
   /** Learn how fast creatives wear out (fatigue.ts) and judge hooks on fresh-creative CTR, creatives on current CTR. */
   learnFatigue: boolean;
   /** Half-life (days) of the creative's own evidence when judging it for a pause; null = all evidence. */
@@ -77,6 +79,7 @@ export const DEFAULT_PARAMS: PolicyParams = {
   scaleEditsPerHour: 1,
   discountHalfLifeDays: null,
   changeHazardPerDay: null,
+  marketHazardPerDay: null,
   learnFatigue: false,
   creativeHalfLifeDays: null,
   epsilon: 0.2,
@@ -96,9 +99,10 @@ export const POLICY_PRESETS: Record<PolicyName, Partial<PolicyParams>> = {
   thompson: {},
   'thompson-flat': { prior: 'flat' },
   'thompson-discounted': { discountHalfLifeDays: 20, learnFatigue: true, creativeHalfLifeDays: 3 },
-  // Forgets a hook's old evidence only once its numbers say its CTR has moved (change-point.ts)
-  // instead of at a fixed half-life; learns wear-out and refreshes tired creatives like the above.
-  'thompson-changepoint': { changeHazardPerDay: 1 / 30, learnFatigue: true, creativeHalfLifeDays: 3 },
+  // Forgets a hook's old evidence only once the numbers say its CTR has moved, alone or with the
+  // whole account (change-point.ts), instead of at a fixed half-life; learns wear-out and
+  // refreshes tired creatives like the above.
+  'thompson-changepoint': { changeHazardPerDay: 1 / 30, marketHazardPerDay: 1 / 200, learnFatigue: true, creativeHalfLifeDays: 3 },
   'epsilon-greedy': {},
   uniform: {},
   ucb1: {},

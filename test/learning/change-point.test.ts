@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changeAwareCounts, type DayCounts } from '../../learning/change-point';
+import { changeAwareCounts, changeAwareCountsInMarket, marketRegimeStarts, type DayCounts } from '../../learning/change-point';
 import { buildModel } from '../../learning/model';
 import { resolveParams } from '../../learning/params';
 import type { CreativeEvidence } from '../../learning/types';
@@ -74,5 +74,30 @@ describe('change-aware hook evidence', () => {
     expect(plain.hooks[0]!.changeProbability).toBe(0);
     expect(aware.hooks[0]!.posterior.mean).toBeLessThan(0.008);
     expect(aware.hooks[0]!.changeProbability).toBeGreaterThan(0.9);
+  });
+});
+
+describe('account-wide changes', () => {
+  it('finds the day every hook jumped, and keeps the first day when nothing did', () => {
+    const jumped = marketRegimeStarts([[...days(0, 10, 10), ...days(10, 3, 2)], [...days(0, 10, 4), ...days(10, 3, 12)]], PRIOR, 1 / 200);
+    const top = jumped.reduce((a, b) => (b.weight > a.weight ? b : a));
+    expect(top.startMs).toBe(10 * DAY);
+    expect(top.weight).toBeGreaterThan(0.9);
+
+    const steady = marketRegimeStarts([days(0, 13, 10), days(0, 13, 4)], PRIOR, 1 / 200);
+    expect(steady.find((m) => m.startMs === 0)!.weight).toBeGreaterThan(0.9);
+  });
+
+  it('retires the old evidence of a hook that is not running when the others show the account changed', () => {
+    // h2 ran on days 0–9 only; h0 and h1 jumped on day 10 (one down, one up).
+    const h2 = days(0, 10, 7);
+    const market = marketRegimeStarts([[...days(0, 10, 10), ...days(10, 3, 2)], [...days(0, 10, 4), ...days(10, 3, 12)], h2], PRIOR, 1 / 200);
+    const inMarket = changeAwareCountsInMarket(h2, market, PRIOR, HAZARD);
+    const alone = changeAwareCounts(h2, PRIOR, HAZARD);
+    expect(alone.trials).toBeGreaterThan(3500);
+    // Its 5,000 impressions are from the old regime: nearly none of them count any more.
+    expect(inMarket.trials).toBeLessThan(500);
+    expect(inMarket.changeProbability).toBeGreaterThan(0.9);
+    expect(inMarket.regimeStartMs).toBe(10 * DAY);
   });
 });

@@ -74,7 +74,7 @@ describe('insights and the cycle plan', () => {
     const change = insightTexts(scores, []).find((t) => t.kind === 'regime-change')!;
     const since = new Date(start + 10 * DAY).toISOString().slice(0, 10);
     expect(change.subject).toBe('h0');
-    expect(change.text).toMatch(new RegExp(`^Hook "h0" changed: its CTR since ${since} differs from before with probability (0\\.9\\d|1\\.00); only evidence since then counts now \\(CTR 0\\.\\d\\d %\\)\\.$`));
+    expect(change.text).toMatch(new RegExp(`^Hook "h0": its CTR changed around ${since} with probability (0\\.9\\d|1\\.00) \\(seen on the hook itself or across the account\\); evidence from before no longer counts \\(CTR 0\\.\\d\\d %\\)\\.$`));
     // The plain Thompson policy has no change model and says nothing of the kind.
     const plain = scoreHooks({ hooks: hooks(2), evidence, nowMs: NOW, policy: 'thompson' });
     expect(insightTexts(plain, []).some((t) => t.kind === 'regime-change')).toBe(false);
