@@ -121,12 +121,17 @@ export function marketRegimeStarts(
   prior: { alpha: number; beta: number },
   hazardPerDay: number,
 ): MarketRegimeStart[] {
-  const series = hooks.map(poolByDay);
-  const dayKeys = [...new Set(series.flatMap((rows) => rows.map((r) => r.dayStartMs)))].sort((x, y) => x - y);
+  const rowsOfDay = new Map<number, Array<{ h: number; k: number; f: number }>>();
+  hooks.forEach((days, h) => {
+    for (const r of poolByDay(days)) {
+      const rows = rowsOfDay.get(r.dayStartMs) ?? [];
+      rows.push({ h, k: r.clicks, f: Math.max(r.trials - r.clicks, 0) });
+      rowsOfDay.set(r.dayStartMs, rows);
+    }
+  });
+  const dayKeys = [...rowsOfDay.keys()].sort((x, y) => x - y);
   if (dayKeys.length < 2 || hazardPerDay <= 0) return dayKeys.length ? [{ startMs: dayKeys[0]!, weight: 1 }] : [];
-  const byDay = dayKeys.map((day) =>
-    series.flatMap((rows, h) => rows.filter((r) => r.dayStartMs === day).map((r) => ({ h, k: r.clicks, f: Math.max(r.trials - r.clicks, 0) }))),
-  );
+  const byDay = dayKeys.map((day) => rowsOfDay.get(day)!);
   const logStay = Math.log(1 - hazardPerDay);
   const logJump = Math.log(hazardPerDay);
   // Each segment keeps every hook's (a, b) since the segment began.
@@ -134,8 +139,11 @@ export function marketRegimeStarts(
   const fresh = () => ({ a: new Float64Array(hooks.length).fill(prior.alpha), b: new Float64Array(hooks.length).fill(prior.beta) });
   dayKeys.forEach((day, t) => {
     const rows = byDay[t]!;
-    const predictive = (a: Float64Array, b: Float64Array) =>
-      rows.reduce((sum, r) => sum + logBetaFn(a[r.h]! + r.k, b[r.h]! + r.f) - logBetaFn(a[r.h]!, b[r.h]!), 0);
+    const predictive = (a: Float64Array, b: Float64Array) => {
+      let sum = 0;
+      for (const r of rows) sum += logBetaFn(a[r.h]! + r.k, b[r.h]! + r.f) - logBetaFn(a[r.h]!, b[r.h]!);
+      return sum;
+    };
     let logTotal = -Infinity;
     for (const seg of segments) logTotal = logAdd(logTotal, seg.logW);
     const next = segments.map((seg) => ({ ...seg, logW: seg.logW + logStay + predictive(seg.a, seg.b) }));
