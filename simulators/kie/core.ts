@@ -14,7 +14,8 @@ import type { VeoSpec } from './validate-veo';
 
 export type MarketState = 'waiting' | 'queuing' | 'generating' | 'success' | 'fail';
 
-interface TaskBase {
+/** Fields every task family shares; admitCreate fills them in. */
+export interface TaskBase {
   taskId: string;
   apiKey: string;
   model: string;

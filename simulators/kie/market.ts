@@ -16,24 +16,13 @@ const FAIL_MESSAGES: Record<string, string> = {
 };
 
 export function createMarketTask(ctx: RouteCtx): RouteResult {
-  const { core, apiKey } = ctx;
+  const { core } = ctx;
   const admitted = admitCreate(ctx, validateMarketCreate, (spec) => core.price(spec.model));
   if (!admitted.ok) return admitted.result;
-  const { spec, price } = admitted;
-
-  const now = Date.now();
+  const { spec } = admitted;
   const task: MarketTask = {
     family: 'market',
-    taskId: SimCore.newTaskId(),
-    apiKey,
-    model: spec.model,
-    body: ctx.body,
-    createTime: now,
-    updateTime: now,
-    completeTime: null,
-    callBackUrl: spec.callBackUrl,
-    price,
-    charged: 0,
+    ...admitted.base,
     spec,
     state: 'waiting',
     failCode: '',

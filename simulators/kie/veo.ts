@@ -18,27 +18,16 @@ const ERROR_MESSAGES: Record<number, string> = {
 };
 
 export function veoGenerate(ctx: RouteCtx): RouteResult {
-  const { core, apiKey } = ctx;
+  const { core } = ctx;
   const admitted = admitCreate(ctx, validateVeoGenerate, (spec) => {
     const upgrade = spec.resolution === '1080p' ? core.price('1080p') : spec.resolution === '4k' ? core.price('4k') : 0;
     return core.price(spec.model) + upgrade;
   });
   if (!admitted.ok) return admitted.result;
-  const { spec, price } = admitted;
-
-  const now = Date.now();
+  const { spec } = admitted;
   const task: VeoTask = {
     family: 'veo',
-    taskId: SimCore.newTaskId(),
-    apiKey,
-    model: spec.model,
-    body: ctx.body,
-    createTime: now,
-    updateTime: now,
-    completeTime: null,
-    callBackUrl: spec.callBackUrl,
-    price,
-    charged: 0,
+    ...admitted.base,
     spec,
     successFlag: 0,
     errorCode: null,
