@@ -76,28 +76,14 @@ export function changeAwareCounts(
     segments = next.map((s) => ({ ...s, logW: s.logW - norm })).filter((s) => Math.exp(s.logW) > PRUNE);
   }
 
-  // Moment-match the mixture of Betas.
-  let mean = 0;
-  let second = 0;
   let firstRegime = 0;
   let best = segments[0]!;
   for (const s of segments) {
-    const w = Math.exp(s.logW);
-    const n = s.a + s.b;
-    const m = s.a / n;
-    mean += w * m;
-    second += w * (m * m + (m * (1 - m)) / (n + 1));
-    if (s.start === series[0]!.dayStartMs) firstRegime += w;
+    if (s.start === series[0]!.dayStartMs) firstRegime += Math.exp(s.logW);
     if (s.logW > best.logW) best = s;
   }
-  const variance = Math.max(second - mean * mean, 1e-12);
-  const strength = Math.max((mean * (1 - mean)) / variance - 1, 1e-6);
-  const alpha = mean * strength;
-  const priorStrength = prior.alpha + prior.beta;
   return {
-    // Never more evidence than was observed, never less than none.
-    clicks: Math.min(Math.max(alpha - prior.alpha, 0), totalClicks),
-    trials: Math.min(Math.max(strength - priorStrength, 0), totalTrials),
+    ...mixtureAsCounts(segments.map((s) => ({ weight: Math.exp(s.logW), alpha: s.a, beta: s.b })), prior, totalClicks, totalTrials),
     changeProbability: Math.min(Math.max(1 - firstRegime, 0), 1),
     regimeStartMs: best.start === series[0]!.dayStartMs ? null : best.start,
   };
@@ -182,36 +168,63 @@ export function changeAwareCountsInMarket(
   // for every faint one would cost a pass per day of history.
   const starts = [...market].sort((x, y) => y.weight - x.weight).filter((m, i) => i < MARKET_STARTS_KEPT && m.weight >= 0.01);
   if (starts.length === 0) return own;
-  let mean = 0;
-  let second = 0;
+  const components: MixtureComponent[] = [];
   let unchanged = 0;
   let weightSum = 0;
   let latest = { startMs: first, weight: 0 };
   for (const m of starts) {
     const part = m.startMs <= first ? own : changeAwareCounts(series.filter((d) => d.dayStartMs >= m.startMs), prior, hazardPerDay);
-    const a = prior.alpha + part.clicks;
-    const n = prior.alpha + prior.beta + part.trials;
-    const mu = a / n;
-    mean += m.weight * mu;
-    second += m.weight * (mu * mu + (mu * (1 - mu)) / (n + 1));
+    components.push({ weight: m.weight, alpha: prior.alpha + part.clicks, beta: prior.beta + part.trials - part.clicks });
     if (m.startMs <= first) unchanged += m.weight * (1 - own.changeProbability);
     weightSum += m.weight;
     if (m.startMs > first && m.weight > latest.weight) latest = m;
   }
-  mean /= weightSum;
-  second /= weightSum;
   const totalClicks = series.reduce((s, d) => s + d.clicks, 0);
   const totalTrials = series.reduce((s, d) => s + d.trials, 0);
-  const variance = Math.max(second - mean * mean, 1e-12);
-  const strength = Math.max((mean * (1 - mean)) / variance - 1, 1e-6);
   const changeProbability = Math.min(Math.max(1 - unchanged / weightSum, 0), 1);
   // The account-wide start if that is the likelier story, else the hook's own.
   const regimeStartMs = latest.weight >= 0.5 ? Math.max(latest.startMs, own.regimeStartMs ?? 0) : own.regimeStartMs;
   return {
-    clicks: Math.min(Math.max(mean * strength - prior.alpha, 0), totalClicks),
-    trials: Math.min(Math.max(strength - prior.alpha - prior.beta, 0), totalTrials),
+    ...mixtureAsCounts(components, prior, totalClicks, totalTrials),
     changeProbability,
     regimeStartMs,
+  };
+}
+
+/** One Beta of a mixture, with its weight. */
+interface MixtureComponent {
+  weight: number;
+  alpha: number;
+  beta: number;
+}
+
+/**
+ * Moment-matches a mixture of Betas to one Beta and returns it as clicks and trials on top of the
+ * prior, never more evidence than was observed and never less than none.
+ */
+function mixtureAsCounts(
+  components: MixtureComponent[],
+  prior: { alpha: number; beta: number },
+  totalClicks: number,
+  totalTrials: number,
+): { clicks: number; trials: number } {
+  let weightSum = 0;
+  let mean = 0;
+  let second = 0;
+  for (const c of components) {
+    const n = c.alpha + c.beta;
+    const m = c.alpha / n;
+    weightSum += c.weight;
+    mean += c.weight * m;
+    second += c.weight * (m * m + (m * (1 - m)) / (n + 1));
+  }
+  mean /= weightSum;
+  second /= weightSum;
+  const variance = Math.max(second - mean * mean, 1e-12);
+  const strength = Math.max((mean * (1 - mean)) / variance - 1, 1e-6);
+  return {
+    clicks: Math.min(Math.max(mean * strength - prior.alpha, 0), totalClicks),
+    trials: Math.min(Math.max(strength - prior.alpha - prior.beta, 0), totalTrials),
   };
 }
 

@@ -116,16 +116,29 @@ export function weightedDays(
     const t = rowMidpointMs(ev, startMs, nowMs);
     const wCal = Math.exp(-lambdaCal * (nowMs - t));
     const w = wCal * Math.exp(-lambdaFat * (t - ev.launchedAtMs));
-    return { dayStartMs: startMs, clicks: wCal * day.linkClicks, trials: w * day.impressions, weight: w, impressions: day.impressions };
+    return { dayStartMs: startMs, clicks: wCal * day.linkClicks, trials: w * day.impressions, weight: w };
   });
   // A zero-click creative gets no pending-window credit (see weightedCounts).
-  let pending = zeroClicks ? 0 : ev.impressions - matureImpressions(ev, nowMs, params);
-  for (let i = rows.length - 1; i >= 0 && pending > 0; i--) {
-    const take = Math.min(pending, rows[i]!.impressions);
-    rows[i]!.trials -= rows[i]!.weight * take;
-    pending -= take;
+  const pending = zeroClicks ? rows.map(() => 0) : pendingPerDay(ev, nowMs, params);
+  return rows.map((r, i) => {
+    const trials = r.trials - r.weight * pending[i]!;
+    return { dayStartMs: r.dayStartMs, clicks: r.clicks, trials: Math.max(trials, r.clicks) };
+  });
+}
+
+/**
+ * Impressions per `ev.daily` row whose clicks may still be pending: the newest impressions, so
+ * they come off the latest rows first.
+ */
+export function pendingPerDay(ev: CreativeEvidence, nowMs: number, params: PolicyParams): number[] {
+  const daily = ev.daily ?? [];
+  const out = daily.map(() => 0);
+  let pending = ev.impressions - matureImpressions(ev, nowMs, params);
+  for (let i = daily.length - 1; i >= 0 && pending > 0; i--) {
+    out[i] = Math.min(pending, daily[i]!.impressions);
+    pending -= out[i]!;
   }
-  return rows.map((r) => ({ dayStartMs: r.dayStartMs, clicks: r.clicks, trials: Math.max(r.trials, r.clicks) }));
+  return out;
 }
 
 /** Middle of the part of a day (starting at startMs) during which the creative existed. */

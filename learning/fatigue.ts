@@ -9,7 +9,7 @@
  * (HookBench's stationary market came out at 20–35 %/day). With no fatigue in the data λ comes
  * out near zero and nothing downstream changes.
  */
-import { matureImpressions, rowMidpointMs } from './evidence';
+import { pendingPerDay, rowMidpointMs } from './evidence';
 import type { PolicyParams } from './params';
 import type { CreativeEvidence } from './types';
 
@@ -36,13 +36,8 @@ export function estimateFatigue(evidence: CreativeEvidence[], nowMs: number, par
     byHook.set(ev.hookId, g);
     // The newest impressions may still get clicks; leaving them in would make the latest day
     // look worse and fake a wear-out.
-    let pending = ev.impressions - matureImpressions(ev, nowMs, params);
-    const rows = ev.daily.map((d) => ({ ...d }));
-    for (let i = rows.length - 1; i >= 0 && pending > 0; i--) {
-      const take = Math.min(rows[i]!.impressions, pending);
-      rows[i]!.impressions -= take;
-      pending -= take;
-    }
+    const pending = pendingPerDay(ev, nowMs, params);
+    const rows = ev.daily.map((d, i) => ({ ...d, impressions: d.impressions - pending[i]! }));
     for (const d of rows) {
       if (d.impressions <= 0) continue;
       g.n.push(d.impressions);
