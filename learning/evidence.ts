@@ -64,36 +64,29 @@ export function weightedCounts(
   if (halfLife === null && fatigueRatePerDay === 0) {
     return { clicks: ev.linkClicks, trials: Math.max(mature, ev.linkClicks) };
   }
-  const lambdaCal = halfLife === null ? 0 : Math.LN2 / (halfLife * DAY_MS);
-  const lambdaFat = fatigueRatePerDay / DAY_MS;
-
   if (ev.daily && ev.daily.length > 0) {
+    // The sum of the per-day counts, so totals and change detection weigh evidence the same way.
     let clicks = 0;
-    let exposure = 0;
-    let lastWeight = 1;
-    for (const day of ev.daily) {
-      const t = rowMidpointMs(ev, day.startMs ?? Date.parse(`${day.date}T00:00:00Z`), nowMs);
-      const wCal = Math.exp(-lambdaCal * (nowMs - t));
-      const w = wCal * Math.exp(-lambdaFat * (t - ev.launchedAtMs));
-      clicks += wCal * day.linkClicks;
-      exposure += w * day.impressions;
-      lastWeight = w;
+    let trials = 0;
+    for (const day of weightedDays(ev, nowMs, params, mode, fatigueRatePerDay)) {
+      clicks += day.clicks;
+      trials += day.trials;
     }
-    // Pending impressions are the newest ones, so they carry the latest day's weight.
-    const trials = exposure - lastWeight * (ev.impressions - mature);
-    return { clicks, trials: Math.max(trials, clicks) };
+    return { clicks, trials };
   }
 
   // No daily breakdown: assume even delivery since launch and use the average weights.
+  const lambdaCal = halfLife === null ? 0 : Math.LN2 / (halfLife * DAY_MS);
   const age = Math.max(nowMs - ev.launchedAtMs, 1);
   const wClicks = averageWeight(age, lambdaCal, 0);
-  const wTrials = averageWeight(age, lambdaCal, lambdaFat);
+  const wTrials = averageWeight(age, lambdaCal, fatigueRatePerDay / DAY_MS);
   return { clicks: wClicks * ev.linkClicks, trials: Math.max(wTrials * mature, wClicks * ev.linkClicks) };
 }
 
 /**
- * The same judged clicks and trials as weightedCounts, split by delivery day, for change-point
- * detection (change-point.ts). Pending impressions come off the newest days.
+ * Judged clicks and trials split by delivery day (weightedCounts sums them; change-point.ts
+ * reads them day by day). Each day's pending impressions come off at that day's weight, newest
+ * days first.
  */
 export function weightedDays(
   ev: CreativeEvidence,
