@@ -102,7 +102,7 @@ export const POLICY_PRESETS: Record<PolicyName, Partial<PolicyParams>> = {
   // Forgets a hook's old evidence only once the numbers say its CTR has moved, alone or with the
   // whole account (change-point.ts), instead of at a fixed half-life; learns wear-out and
   // refreshes tired creatives like the above.
-  'thompson-changepoint': { changeHazardPerDay: 1 / 30, marketHazardPerDay: 1 / 200, learnFatigue: true, creativeHalfLifeDays: 3 },
+  'thompson-changepoint': { changeHazardPerDay: 1 / 100, marketHazardPerDay: 1 / 200, learnFatigue: true, creativeHalfLifeDays: 3 },
   'epsilon-greedy': {},
   uniform: {},
   ucb1: {},
