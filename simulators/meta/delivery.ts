@@ -1,6 +1,6 @@
 // Delivery engine: replays sim time in 5-minute slots. Each effectively ACTIVE ad (parents active,
 // review passed, inside its schedule) spends its share of the ad set's daily budget following an
-// hour-of-day pacing curve (day-to-day factor 0.85-1.2, never above Meta's +25% allowance) at an
+// hour-of-day pacing curve (day-to-day factor dailySpendFactor, 0.85-1.2 by default, never above Meta's +25% allowance) at an
 // ad-specific CPM of $4-$15. Link clicks ~ Binomial(impressions, hidden CTR of the ad's hook).
 // Slot totals become visible 5-20 sim minutes after the fact; leads arrive 1-72 h later and are
 // credited to the day of the click, so past days get restated.
@@ -145,7 +145,7 @@ export class Delivery {
     const hour = new Date(t).getUTCHours();
     for (const [adsetId, group] of byAdset) {
       const budget = this.dailyBudgetCents(adsetId, adsetsPerCampaign.get(group[0]!.campaign_id) ?? 1);
-      const dayFactor = lerp(0.85, 1.2, hashUnit(this.opts.seed, 'day', adsetId, day));
+      const dayFactor = lerp(this.opts.dailySpendFactor[0], this.opts.dailySpendFactor[1], hashUnit(this.opts.seed, 'day', adsetId, day));
       const spend = (budget / 100) * dayFactor * ((HOURLY[hour] ?? 1) / HOURLY_MEAN) * ((b - t) / DAY_MS);
       // Better ads (higher true CTR, higher latent quality) win a larger share of the auction.
       const weight = (ad: Ad) => this.traits(ad.id).quality * Math.sqrt(this.trueCtr(ad) / this.opts.defaultTrueCtr);

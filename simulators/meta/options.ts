@@ -35,6 +35,9 @@ export interface MetaSimOptions {
   videoChunkBytes?: number;
   trueCtrByHook?: Record<string, number>;
   defaultTrueCtr?: number;
+  /** Range of an ad set's spend on a whole day, as a multiple of its daily budget (default
+   *  [0.85, 1.2]); at most Meta's 1.25, so [1.25, 1.25] makes every day the worst day allowed. */
+  dailySpendFactor?: [number, number];
   seed?: number;
   startTime?: Date;
   rateLimit?: RateLimitOptions;
@@ -62,6 +65,7 @@ export interface ResolvedOptions {
   videoChunkBytes: number;
   trueCtrByHook: Record<string, number>;
   defaultTrueCtr: number;
+  dailySpendFactor: [number, number];
   seed: number;
   startTime: Date;
   rateLimit: Required<RateLimitOptions>;
@@ -98,6 +102,7 @@ export function resolveOptions(o: MetaSimOptions = {}): ResolvedOptions {
     videoChunkBytes: o.videoChunkBytes ?? 1_048_576,
     trueCtrByHook: o.trueCtrByHook ?? {},
     defaultTrueCtr: o.defaultTrueCtr ?? 0.01,
+    dailySpendFactor: dailySpendFactor(o.dailySpendFactor),
     seed: o.seed ?? 1,
     startTime: o.startTime ?? new Date(),
     rateLimit: {
@@ -112,4 +117,11 @@ export function resolveOptions(o: MetaSimOptions = {}): ResolvedOptions {
     requireDsaForEu: o.requireDsaForEu ?? true,
     stateFile: o.stateFile,
   };
+}
+
+/** Meta may overspend a daily budget by up to 25 % on a day; a simulator that went beyond would test nothing real. */
+function dailySpendFactor(range: [number, number] = [0.85, 1.2]): [number, number] {
+  const [lo, hi] = range;
+  if (!(lo > 0 && lo <= hi && hi <= 1.25)) throw new Error(`dailySpendFactor must satisfy 0 < min <= max <= 1.25, got [${lo}, ${hi}]`);
+  return range;
 }
