@@ -9,7 +9,7 @@ import { and, eq, gte, inArray, sql } from 'drizzle-orm';
 import { readFile } from 'node:fs/promises';
 import type { Db } from '../db/client';
 import { budgetEdits, creatives, generationTasks, performance } from '../db/schema';
-import { capRoom } from '../learning/capacity';
+import { capRoom, worstDaySpendCents } from '../learning/capacity';
 import type { Hook } from '../learning/hook-library';
 import { domainFailure, mapErrors } from './errors';
 import { generationCostTodayCents } from './generation-budget';
@@ -70,15 +70,17 @@ export function createCampaignActivities(deps: CampaignDeps) {
   const now = deps.now ?? (() => new Date());
 
   /**
-   * Committed daily spend, in cents: the budgets of live ad sets, what ads paused today already spent
-   * today (their spend does not come back), and today's generation cost.
+   * Committed daily spend, in cents: what live ad sets may spend on their worst day (Meta's daily
+   * overspend included), what ads paused today already spent today (their spend does not come
+   * back), and today's generation cost.
    */
   function committedTodayCents(accountId: string): { liveAds: number; cents: number } {
-    const live = deps.db
-      .select({ n: sql<number>`count(*)`, budget: sql<number>`coalesce(sum(${creatives.dailyBudgetCents}), 0)` })
+    const budgets = deps.db
+      .select({ cents: creatives.dailyBudgetCents })
       .from(creatives)
       .where(and(eq(creatives.accountId, accountId), inArray(creatives.status, [...LIVE])))
-      .get()!;
+      .all();
+    const live = { n: budgets.length, budget: budgets.reduce((s, b) => s + worstDaySpendCents(b.cents ?? deps.caps.adSetDailyBudgetCents), 0) };
     const pausedSpend = deps.db
       .select({ cents: sql<number>`coalesce(sum(${performance.spendCents}), 0)` })
       .from(performance)
@@ -98,12 +100,13 @@ export function createCampaignActivities(deps: CampaignDeps) {
       if (row.status !== 'generated') throw domainFailure('InvalidInput', `creative ${creativeId} is ${row.status}, not generated`);
       const { liveAds, cents } = committedTodayCents(accountId);
       // The creative is already generated (its cost is in `cents` if paid today): launching it commits its budget only.
-      const room = capRoom({ maxLiveAds: deps.caps.maxLiveAds, dailySpendCapCents: deps.caps.totalDailySpendCapCents, liveAds, committedCents: cents, perLaunchCents: budget });
+      const worst = worstDaySpendCents(budget);
+      const room = capRoom({ maxLiveAds: deps.caps.maxLiveAds, dailySpendCapCents: deps.caps.totalDailySpendCapCents, liveAds, committedCents: cents, perLaunchCents: worst });
       const why =
         room.byCount < 1
           ? `live-ad cap: ${liveAds} live, max ${deps.caps.maxLiveAds}`
           : room.bySpend < 1
-            ? `daily spend cap: ${cents} committed + ${budget} > ${deps.caps.totalDailySpendCapCents} cents`
+            ? `daily spend cap: ${cents} committed + ${worst} (a ${budget}-cent budget's worst day) > ${deps.caps.totalDailySpendCapCents} cents`
             : undefined;
       if (why) {
         tx.update(creatives).set({ status: 'skipped', failReason: why }).where(eq(creatives.id, creativeId)).run();
@@ -285,7 +288,13 @@ export function createCampaignActivities(deps: CampaignDeps) {
             .get()!.n;
           const { cents } = committedTodayCents(accountId);
           const why =
-            to <= from ? 'not an increase' : recent >= 4 ? 'Meta allows 4 budget edits per ad set per hour' : cents - from + to > deps.caps.totalDailySpendCapCents ? 'would exceed the daily spend cap' : undefined;
+            to <= from
+              ? 'not an increase'
+              : recent >= 4
+                ? 'Meta allows 4 budget edits per ad set per hour'
+                : cents - worstDaySpendCents(from) + worstDaySpendCents(to) > deps.caps.totalDailySpendCapCents
+                  ? 'would exceed the daily spend cap'
+                  : undefined;
           if (why) {
             skipped.push({ ...action, why });
             continue;

@@ -73,6 +73,9 @@ export function benchCaps(slots: number): SpendCaps {
     maxAdSetDailyBudgetCents: 1500,
     generationCostTodayCents: 0,
     generationCostPerLaunchCents: 2, // one nano-banana image, ~4 Kie credits
+    // This market spends exactly an ad set's budget each day (never Meta's +25 %), and the cap
+    // arithmetic is told so; otherwise the $1 of slack would not fit the slots at all.
+    dailyOverspendFactor: 1,
   };
 }
 

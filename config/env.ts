@@ -37,7 +37,9 @@ const EnvSchema = z.object({
   RUN_INTERVAL: int(900, 60), // seconds between scheduled cycles
   ADS_PER_RUN: int(1, 0),
   DAILY_BUDGET: int(500, 100), // cents per ad set per day ($5.00)
-  TOTAL_DAILY_SPEND_CAP: int(2000, 0), // cents per day: live ad-set budgets + today's generation cost
+  // cents per day: what live ad sets may spend on their worst day (Meta may overspend a daily
+  // budget by 25 %) + today's generation cost; 4 ads x $5 x 1.25 + $1 of images = $26
+  TOTAL_DAILY_SPEND_CAP: int(2600, 0),
   MAX_LIVE_ADS: int(4, 0),
   MAX_ADSET_DAILY_BUDGET: int(1500, 100), // ceiling when scaling a winner, cents
   LANDING_URL: z.url().default('https://example.com/free-trial?utm_source=meta'),

@@ -7,7 +7,7 @@
  * winner never blocks replacing a loser.
  */
 import { fmt, round1, usd } from './format';
-import { launchCapacityDetail, type LaunchCapacity } from './capacity';
+import { affordableBudgetCents, launchCapacityDetail, perLaunchCents, worstDaySpendCents, type LaunchCapacity } from './capacity';
 import type { Hook } from './hook-library';
 import { lossCheck, type LossCheck } from './loss-check';
 import { buildModel, type CreativeState, type LearningModel } from './model';
@@ -53,7 +53,7 @@ export function decideFromModel(model: LearningModel, policy: PolicyName, input:
     mediaSpendTodayCents:
       input.caps.mediaSpendTodayCents ?? input.evidence.reduce((s, ev) => s + (ev.spendTodayCents ?? 0), 0),
   };
-  const perLaunch = caps.adSetDailyBudgetCents + (caps.generationCostPerLaunchCents ?? 0);
+  const perLaunch = perLaunchCents(caps);
   const liveBudgets = (exclude: Set<string>): LiveAdBudget[] =>
     input.evidence
       .filter((ev) => ev.status !== 'paused' && !exclude.has(ev.creativeId))
@@ -146,9 +146,10 @@ export function decideFromModel(model: LearningModel, policy: PolicyName, input:
       const edits = input.budgetEditsLastHour[key] ?? 0;
       if (edits >= Math.min(params.maxBudgetEditsPerHour, params.scaleEditsPerHour)) continue;
       const from = budgetOf(c.evidence);
-      const to = Math.min(Math.round(from * params.scaleStep), caps.maxAdSetDailyBudgetCents, from + headroom);
+      // A raise commits its worst day too (Meta's daily overspend applies to the new budget).
+      const to = Math.min(Math.round(from * params.scaleStep), caps.maxAdSetDailyBudgetCents, affordableBudgetCents(from, headroom, caps));
       if (to <= from) continue;
-      headroom -= to - from;
+      headroom -= worstDaySpendCents(to, caps) - worstDaySpendCents(from, caps);
       scaled.add(c.evidence.creativeId);
       decisions.push({
         kind: 'scale',
@@ -179,5 +180,5 @@ function keepDecision(ev: CreativeEvidence, reason: string, snapshot: DecisionSn
 
 function skipReason(capacity: LaunchCapacity, caps: SpendCaps): string {
   if (capacity.limitedBy === 'live-ads') return `live-ad cap reached (${capacity.liveAds} of ${caps.maxLiveAds})`;
-  return `daily spend cap reached: ${usd(capacity.committedCents)} committed of ${usd(caps.dailySpendCapCents)}, a launch needs ${usd(caps.adSetDailyBudgetCents + (caps.generationCostPerLaunchCents ?? 0))}`;
+  return `daily spend cap reached: ${usd(capacity.committedCents)} committed of ${usd(caps.dailySpendCapCents)}, a launch needs ${usd(perLaunchCents(caps))} (its budget at Meta's daily overspend, plus generation)`;
 }

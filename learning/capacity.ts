@@ -1,17 +1,40 @@
 /**
  * Cap arithmetic: how much of today's budget is already committed and how many new ad sets fit.
  *
- * Today's commitment is counted pessimistically. A live (or in-review) ad set may still spend up
- * to its whole daily budget today, whatever it has spent so far; an ad set paused today keeps
- * what it spent. A launch commits a full daily budget plus its generation cost. Meta may overspend
- * a daily budget by up to 25 % on a single day (averaging out over the week); leave headroom in
- * dailySpendCapCents if that matters for the account.
+ * Today's commitment is counted pessimistically. Meta may spend up to 25 % more than an ad set's
+ * daily budget on a given day (it averages out over the week, but our cap is per day), so a live
+ * (or in-review) ad set may still spend up to 1.25 × its daily budget today, whatever it has
+ * spent so far; an ad set paused today keeps what it spent. A launch commits 1.25 × its daily
+ * budget plus its generation cost, and a budget raise 1.25 × the raise.
  */
 import type { LiveAdBudget, SpendCaps } from './types';
 
+/** Meta may spend up to this multiple of an ad set's daily budget on a single day. */
+export const META_DAILY_OVERSPEND_FACTOR = 1.25;
+
+/** The overspend factor these caps assume. */
+export function overspendFactor(caps?: Pick<SpendCaps, 'dailyOverspendFactor'>): number {
+  return caps?.dailyOverspendFactor ?? META_DAILY_OVERSPEND_FACTOR;
+}
+
+/** The most an ad set with this daily budget can spend in one day. */
+export function worstDaySpendCents(budgetCents: number, caps?: Pick<SpendCaps, 'dailyOverspendFactor'>): number {
+  return Math.ceil(budgetCents * overspendFactor(caps));
+}
+
+/** The highest daily budget, from `fromCents`, whose worst day adds at most `headroomCents`. */
+export function affordableBudgetCents(fromCents: number, headroomCents: number, caps?: Pick<SpendCaps, 'dailyOverspendFactor'>): number {
+  return Math.floor((Math.floor(headroomCents) + worstDaySpendCents(fromCents, caps)) / overspendFactor(caps));
+}
+
+/** What one more launch adds to today's commitment: its worst day of media spend plus generation. */
+export function perLaunchCents(caps: SpendCaps): number {
+  return worstDaySpendCents(caps.adSetDailyBudgetCents, caps) + (caps.generationCostPerLaunchCents ?? 0);
+}
+
 /** What launchCapacity found. */
 export interface LaunchCapacity {
-  /** New ad sets (at adSetDailyBudgetCents each) that fit now. */
+  /** New ad sets (at adSetDailyBudgetCents each, counted at their worst day) that fit now. */
   count: number;
   /** Which limit stopped further launches. */
   limitedBy: 'live-ads' | 'spend-cap';
@@ -29,7 +52,7 @@ export function committedSpendCents(caps: SpendCaps, liveAds: LiveAdBudget[]): n
   for (const ad of liveAds) {
     const spent = ad.spentTodayCents ?? 0;
     spentByLive += spent;
-    remainingLive += Math.max(ad.budgetCents - spent, 0);
+    remainingLive += Math.max(worstDaySpendCents(ad.budgetCents, caps) - spent, 0);
   }
   // mediaSpendTodayCents also covers ad sets paused earlier today; never trust it below what the live ones report.
   const spentToday = Math.max(caps.mediaSpendTodayCents ?? spentByLive, spentByLive);
@@ -78,7 +101,7 @@ export function launchCapacityDetail(caps: SpendCaps, liveAdsInput: LiveAdBudget
     dailySpendCapCents: caps.dailySpendCapCents,
     liveAds: liveAds.length,
     committedCents,
-    perLaunchCents: caps.adSetDailyBudgetCents + (caps.generationCostPerLaunchCents ?? 0),
+    perLaunchCents: perLaunchCents(caps),
   });
   const count = Math.max(0, Math.min(bySpend, byCount));
   return {

@@ -162,6 +162,8 @@ export interface SpendCaps {
   mediaSpendTodayCents?: number;
   /** Generation cost of one new creative, charged when it is launched (default 0). */
   generationCostPerLaunchCents?: number;
+  /** Most an ad set may spend in a day, as a multiple of its daily budget (default: Meta's 1.25). */
+  dailyOverspendFactor?: number;
 }
 
 /** A live or pending ad set as the cap arithmetic sees it. */

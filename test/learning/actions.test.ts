@@ -69,7 +69,7 @@ describe('pausing losers', () => {
 
   it('defers a pause to the day start when today’s budget is committed, then pauses in the day-start window', () => {
     // Two slots, both spent most of today: pausing now frees nothing a replacement could use.
-    const tight = caps({ maxLiveAds: 2, dailySpendCapCents: 1100 });
+    const tight = caps({ maxLiveAds: 2, dailySpendCapCents: 1350 });
     const busy = [
       { ...leaders[0]!, spendTodayCents: 300 },
       creative('loser', 'h2', 1800, 2, { ageHours: 48, spendTodayCents: 300 }),
@@ -107,12 +107,16 @@ describe('refreshing worn creatives', () => {
 
 describe('caps', () => {
   it('launchCapacity counts live budgets, spend already made today and generation cost', () => {
-    const c = caps({ maxLiveAds: 6, dailySpendCapCents: 2000, generationCostTodayCents: 40, mediaSpendTodayCents: 350 });
-    // Paused-today ad sets spent 350 − 100 = 250; live ones may still spend up to their budgets.
+    const c = caps({ maxLiveAds: 6, dailySpendCapCents: 2200, generationCostTodayCents: 40, mediaSpendTodayCents: 350 });
+    // Paused-today ad sets spent 350 − 100 = 250; live ones may still spend up to 1.25 × their
+    // budgets (Meta's daily overspend), less what they spent.
     const live = [{ budgetCents: 500, spentTodayCents: 100 }, { budgetCents: 500 }];
-    expect(committedSpendCents(c, live)).toBe(350 + 400 + 500 + 40);
-    // 2000 − 1290 = 710 of headroom → one more $5 ad set (+2¢ generation).
+    expect(committedSpendCents(c, live)).toBe(350 + 525 + 625 + 40);
+    // 2200 − 1540 = 660 of headroom → one more $5 ad set at its worst day (625, +2¢ generation).
     expect(launchCapacity(c, live)).toBe(1);
+    expect(launchCapacity({ ...c, dailySpendCapCents: 2166 }, live)).toBe(0);
+    // A market that never overspends can say so.
+    expect(committedSpendCents({ ...c, dailyOverspendFactor: 1 }, live)).toBe(350 + 400 + 500 + 40);
     expect(launchCapacityDetail(c, live).limitedBy).toBe('spend-cap');
     expect(launchCapacity(caps({ maxLiveAds: 2 }), live)).toBe(0);
     expect(launchCapacityDetail(caps({ maxLiveAds: 2 }), live).limitedBy).toBe('live-ads');
@@ -149,11 +153,13 @@ describe('caps', () => {
       expect(live.length + launches.length).toBeLessThanOrEqual(c.maxLiveAds);
 
       const media = evidence.reduce((s, e) => s + (e.spendTodayCents ?? 0), 0);
+      // Every live ad set may spend 1.25 × its budget today (Meta's daily overspend).
+      const worst = (cents: number) => Math.ceil(cents * 1.25);
       const committed = (budget: (id: string) => number, launched: number) =>
         media +
-        live.reduce((s, e) => s + Math.max(budget(e.creativeId) - (e.spendTodayCents ?? 0), 0), 0) +
+        live.reduce((s, e) => s + Math.max(worst(budget(e.creativeId)) - (e.spendTodayCents ?? 0), 0), 0) +
         c.generationCostTodayCents +
-        launched * (c.adSetDailyBudgetCents + c.generationCostPerLaunchCents!);
+        launched * (worst(c.adSetDailyBudgetCents) + c.generationCostPerLaunchCents!);
       const before = committed((id) => budgets[id]!, 0);
       const after = committed((id) => scales.find((s) => s.creativeId === id)?.toBudgetCents ?? budgets[id]!, launches.length);
       // Decisions never add commitment beyond the cap; an account already over it gets no launch or raise.

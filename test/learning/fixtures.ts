@@ -57,7 +57,8 @@ export function creative(
 export function caps(overrides: Partial<SpendCaps> = {}): SpendCaps {
   return {
     maxLiveAds: 6,
-    dailySpendCapCents: 3100,
+    // Six $5 ad sets on their worst day (Meta may overspend 25 %) plus $1 of generation.
+    dailySpendCapCents: 3850,
     adSetDailyBudgetCents: 500,
     maxAdSetDailyBudgetCents: 1500,
     generationCostTodayCents: 0,
