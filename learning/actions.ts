@@ -2,12 +2,13 @@
  * Per-cycle actions on live creatives: pause clear losers, raise a clear winner's budget, and
  * say how many new launches fit under the caps. Pure: the caller executes the decisions.
  *
- * Order matters: pauses first (they free slots), then launch capacity, then budget raises from
+ * Order matters: pauses first (they free slots; an account over its spend cap also pauses its
+ * weakest ad sets until it fits), then launch capacity, then budget raises from
  * whatever spend headroom is left after keeping one launch's worth in reserve, so raising a
  * winner never blocks replacing a loser.
  */
 import { fmt, round1, usd } from './format';
-import { affordableBudgetCents, launchCapacityDetail, perLaunchCents, worstDaySpendCents, type LaunchCapacity } from './capacity';
+import { affordableBudgetCents, launchCapacityDetail, OVER_CAP, perLaunchCents, worstDaySpendCents, type LaunchCapacity } from './capacity';
 import type { Hook } from './hook-library';
 import { lossCheck, type LossCheck } from './loss-check';
 import { buildModel, type CreativeState, type LearningModel } from './model';
@@ -123,7 +124,39 @@ export function decideFromModel(model: LearningModel, policy: PolicyName, input:
     }
   }
 
-  // 3. Launch capacity after the pauses.
+  // 3. Already over the cap (it was lowered, or a budget changed behind our back): pause the
+  // weakest live ad sets until what they may still spend today fits. This never waits for the
+  // day start, since money is at stake rather than a better test.
+  const shed = new Set<string>();
+  const stillLive = () => new Set([...decisions.map((d) => d.creativeId!), ...shed]);
+  let over = -launchCapacityDetail(caps, liveBudgets(stillLive())).headroomCents;
+  if (over > 0) {
+    const committed = caps.dailySpendCapCents + over;
+    const weakestFirst = model.creatives
+      .filter((c) => !stillLive().has(c.evidence.creativeId))
+      .sort((a, b) => a.posterior.mean * a.fatigueFactor - b.posterior.mean * b.fatigueFactor);
+    for (const c of weakestFirst) {
+      if (over <= 0) break;
+      const ev = c.evidence;
+      const frees = Math.max(worstDaySpendCents(budgetOf(ev), caps) - (ev.spendTodayCents ?? 0), 0);
+      if (frees <= 0) continue;
+      shed.add(ev.creativeId);
+      over -= frees;
+      decisions.push({
+        kind: 'pause',
+        creativeId: ev.creativeId,
+        adSetId: ev.adSetId,
+        hookId: ev.hookId,
+        probability: 1,
+        reason:
+          `${OVER_CAP}: ${usd(committed)} committed of ${usd(caps.dailySpendCapCents)}; ` +
+          `pausing the weakest live ad set (CTR ${(100 * c.posterior.mean * c.fatigueFactor).toFixed(2)} %) frees ${usd(frees)} of today's possible spend`,
+        snapshot: { ...base, posterior: c.posterior, leader: leaderSnap, committedCents: committed, capCents: caps.dailySpendCapCents },
+      });
+    }
+  }
+
+  // 4. Launch capacity after the pauses.
   const paused = new Set(decisions.map((d) => d.creativeId!));
   const capacity = launchCapacityDetail(caps, liveBudgets(paused));
   const capSnap: DecisionSnapshot = { ...base, committedCents: capacity.committedCents, capCents: caps.dailySpendCapCents, liveAds: capacity.liveAds };
@@ -133,7 +166,7 @@ export function decideFromModel(model: LearningModel, policy: PolicyName, input:
     decisions.push({ kind: 'skip-launch', reason: skipReason(capacity, caps), snapshot: capSnap });
   }
 
-  // 4. Budget raises for a clear winner, from headroom beyond one reserved launch.
+  // 5. Budget raises for a clear winner, from headroom beyond one reserved launch.
   let headroom = capacity.headroomCents - capacity.count * perLaunch - perLaunch;
   const scaled = new Set<string>();
   const pBest = leader && check ? (check.pBest.get(leader.hook.id) ?? 0) : 0;
@@ -166,7 +199,7 @@ export function decideFromModel(model: LearningModel, policy: PolicyName, input:
     }
   }
 
-  return [...decisions, ...keeps.filter((k) => !scaled.has(k.creativeId ?? ''))];
+  return [...decisions, ...keeps.filter((k) => !scaled.has(k.creativeId ?? '') && !shed.has(k.creativeId ?? ''))];
 }
 
 /** Budgets and edit limits are per ad set. */

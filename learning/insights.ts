@@ -2,6 +2,7 @@
  * Human-readable insights for one cycle, each with the probability that backs it. The lead
  * stores them as rows; the wording is meant for the account owner, not for engineers.
  */
+import { OVER_CAP } from './capacity';
 import { fmt, pct, prob, usd } from './format';
 import type { ScoreHooksResult } from './scoring';
 import type { Decision, GroupScore } from './types';
@@ -74,7 +75,9 @@ export function insightTexts(scores: ScoreHooksResult, decisions: Decision[]): I
         out.push({
           kind: 'pause',
           subject: creative,
-          text: `Creative "${creative}" (hook "${d.hookId}") paused: worse than the leader "${leader}" with probability ${prob(d.probability ?? 0)} after ${impressions} impressions.`,
+          text: d.reason.startsWith(OVER_CAP)
+            ? `Creative "${creative}" (hook "${d.hookId}") paused: ${d.reason}.`
+            : `Creative "${creative}" (hook "${d.hookId}") paused: worse than the leader "${leader}" with probability ${prob(d.probability ?? 0)} after ${impressions} impressions.`,
           confidence: d.probability ?? 0,
         });
         break;

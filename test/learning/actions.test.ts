@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { decideActions } from '../../learning/actions';
 import { committedSpendCents, launchCapacity, launchCapacityDetail } from '../../learning/capacity';
 import { planCycle } from '../../learning/cycle';
+import { insightTexts } from '../../learning/insights';
 import { lossCheck } from '../../learning/loss-check';
 import type { CreativeState, LearningModel } from '../../learning/model';
 import { DEFAULT_PARAMS, resolveParams } from '../../learning/params';
 import { createRng } from '../../learning/random';
+import { scoreHooks } from '../../learning/scoring';
 import type { CreativeEvidence, Decision } from '../../learning/types';
 import { caps, creative, DAY_START, HOUR, hooks, NOW } from './fixtures';
 
@@ -171,6 +173,28 @@ describe('caps', () => {
         expect(edits[s.creativeId!] ?? 0).toBeLessThan(4);
       }
     }
+  });
+
+  it('an account over its cap pauses its weakest ad sets until what they may still spend fits, at any hour', () => {
+    // Four young ad sets (below the floor, so no loss check could pause them) that spent $1 each by noon.
+    const young = (id: string, hook: string, clicks: number) => creative(id, hook, 300, clicks, { ageHours: 12, spendTodayCents: 100 });
+    const four = [young('c3', 'h3', 9), young('c1', 'h1', 3), young('c0', 'h0', 1), young('c2', 'h2', 6)];
+    const input = { hooks: hooks(4), evidence: four, nowMs: DAY_START + 12 * HOUR, dayStartMs: DAY_START, budgetEditsLastHour: {}, currentBudgets: {}, seed: 's', policy: 'thompson' as const };
+    // The cap was lowered to $15: $4 spent + 4 × ($6.25 − $1) that they may still spend = $25.
+    const lowered = decideActions({ ...input, caps: caps({ dailySpendCapCents: 1500 }) });
+    const shed = pauses(lowered);
+    expect(shed.map((d) => d.creativeId)).toEqual(['c0', 'c1']); // the two weakest; each frees $5.25
+    for (const d of shed) expect(d.reason).toMatch(/^over the daily spend cap: \$25\.00 committed of \$15\.00/);
+    expect(lowered.some((d) => d.kind === 'launch' || d.kind === 'scale')).toBe(false);
+    expect(lowered.filter((d) => d.kind === 'keep').map((d) => d.creativeId).sort()).toEqual(['c2', 'c3']);
+    const texts = insightTexts(scoreHooks({ hooks: hooks(4), evidence: four, nowMs: input.nowMs }), lowered).filter((t) => t.kind === 'pause');
+    expect(texts.map((t) => t.text)).toEqual([expect.stringMatching(/^Creative "c0" \(hook "h0"\) paused: over the daily spend cap/), expect.stringMatching(/^Creative "c1"/)]);
+    const left = four.filter((e) => !shed.some((d) => d.creativeId === e.creativeId));
+    expect(committedSpendCents({ ...caps(), mediaSpendTodayCents: 400 }, left.map((e) => ({ budgetCents: 500, spentTodayCents: e.spendTodayCents })))).toBeLessThanOrEqual(1500);
+    // Spent beyond the cap already: everything stops.
+    expect(pauses(decideActions({ ...input, caps: caps({ dailySpendCapCents: 300 }) }))).toHaveLength(4);
+    // Within the cap nothing is shed.
+    expect(pauses(decideActions({ ...input, caps: caps() }))).toHaveLength(0);
   });
 
   it('raises a clear winner when there is spare budget, within Meta’s edit limit and the max budget', () => {
