@@ -5,14 +5,14 @@
  * and the spend cap is reserved in the same DB transaction that marks the creative `launching`.
  */
 import { ApplicationFailure, heartbeat, log, sleep } from '@temporalio/activity';
-import { and, eq, gte, inArray, sql } from 'drizzle-orm';
+import { and, eq, gte, sql } from 'drizzle-orm';
 import { readFile } from 'node:fs/promises';
 import type { Db } from '../db/client';
-import { budgetEdits, creatives, generationTasks, performance } from '../db/schema';
+import { budgetEdits, creatives, generationTasks } from '../db/schema';
 import { capRoom, worstDaySpendCents } from '../learning/capacity';
 import type { Hook } from '../learning/hook-library';
 import { domainFailure, mapErrors } from './errors';
-import { generationCostTodayCents } from './generation-budget';
+import { generationCostTodayCents, mediaCommittedTodayCents } from './generation-budget';
 import { ensureCreated } from './ledger';
 import type { MetaClient } from './ports/meta-client';
 
@@ -61,33 +61,16 @@ export interface ApplyActionsResult {
   skipped: Array<CreativeAction & { why: string }>;
 }
 
-const LIVE = ['launching', 'launched'] as const;
-
 /** Deterministic Meta object name: the account, cycle, slot and hook are all readable in Ads Manager. */
 export const metaName = (creativeId: string, hookId: string, kind: string) => `maa|${creativeId}|hook=${hookId}|${kind}`;
 
 export function createCampaignActivities(deps: CampaignDeps) {
   const now = deps.now ?? (() => new Date());
 
-  /**
-   * Committed daily spend, in cents: what live ad sets may spend on their worst day (Meta's daily
-   * overspend included), what ads paused today already spent today (their spend does not come
-   * back), and today's generation cost.
-   */
+  /** Committed daily spend, in cents: media (mediaCommittedTodayCents) plus today's generation cost. */
   function committedTodayCents(accountId: string): { liveAds: number; cents: number } {
-    const budgets = deps.db
-      .select({ cents: creatives.dailyBudgetCents })
-      .from(creatives)
-      .where(and(eq(creatives.accountId, accountId), inArray(creatives.status, [...LIVE])))
-      .all();
-    const live = { n: budgets.length, budget: budgets.reduce((s, b) => s + worstDaySpendCents(b.cents ?? deps.caps.adSetDailyBudgetCents), 0) };
-    const pausedSpend = deps.db
-      .select({ cents: sql<number>`coalesce(sum(${performance.spendCents}), 0)` })
-      .from(performance)
-      .innerJoin(creatives, eq(creatives.metaAdId, performance.adId))
-      .where(and(eq(performance.accountId, accountId), eq(performance.date, now().toISOString().slice(0, 10)), eq(creatives.status, 'paused')))
-      .get()!.cents;
-    return { liveAds: live.n, cents: live.budget + pausedSpend + generationCostTodayCents(deps.db, accountId, now(), deps.creditUsd) };
+    const media = mediaCommittedTodayCents(deps.db, accountId, now(), deps.caps.adSetDailyBudgetCents);
+    return { liveAds: media.liveAds, cents: media.cents + generationCostTodayCents(deps.db, accountId, now(), deps.creditUsd) };
   }
 
   /** Reserves the ad set's budget under the caps, atomically with the status change. */

@@ -14,7 +14,7 @@ import type { Db } from '../db/client';
 import { creatives, generationTasks } from '../db/schema';
 import type { Hook } from '../learning/hook-library';
 import { domainFailure, mapErrors } from './errors';
-import { countResubmit, reserveGeneration } from './generation-budget';
+import { countResubmit, reserveGeneration, type SpendCapLimit } from './generation-budget';
 import { renderCreative } from './overlay';
 import { KieApiError, resultUrls, type KieClient, type MarketRecord } from './ports/kie-client';
 
@@ -25,6 +25,8 @@ export interface ImageDeps {
   creativesDir: string;
   kieConfig: { imageModel: 'google/nano-banana'; imageCredits: number; creditUsd: number; dailyCreditCap: number; minBalance: number; pollIntervalMs: number; imageTimeoutMs: number };
   callToActionLabel?: string;
+  /** The account's daily spend cap; a generation must leave room for itself and its launch. */
+  spendCap?: SpendCapLimit;
   now?: () => Date;
 }
 
@@ -85,7 +87,7 @@ export function createImageActivities(deps: ImageDeps) {
           // Record the intent before paying. Kie has no idempotency key nor a task search, so an attempt
           // whose response was lost cannot be found again: each further attempt is counted against the cap.
           if (!task) {
-            await reserveGeneration(deps.db, kie, { key, accountId, creativeId, model: cfg.imageModel, estimatedCredits: cfg.imageCredits }, cfg, now());
+            await reserveGeneration(deps.db, kie, { key, accountId, creativeId, model: cfg.imageModel, estimatedCredits: cfg.imageCredits }, { ...cfg, spendCap: deps.spendCap }, now());
           } else countResubmit(deps.db, key, cfg.imageCredits);
           const taskId = await kie.createImageTask({ model: cfg.imageModel, prompt, imageSize: '9:16' });
           deps.db.update(generationTasks).set({ taskId, state: 'submitted' }).where(eq(generationTasks.key, key)).run();

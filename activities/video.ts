@@ -15,7 +15,7 @@ import type { Db } from '../db/client';
 import { creatives, generationTasks } from '../db/schema';
 import type { Hook } from '../learning/hook-library';
 import { domainFailure, mapErrors } from './errors';
-import { countResubmit, reserveGeneration } from './generation-budget';
+import { countResubmit, reserveGeneration, type CreditLimits } from './generation-budget';
 import { KieApiError, type KieClient, type VeoModel, type VeoRecord } from './ports/kie-client';
 import { creativeIdOf } from './images';
 
@@ -25,7 +25,7 @@ export interface VideoDeps {
   hooks: () => Hook[];
   creativesDir: string;
   video: { model: VeoModel; credits: Record<VeoModel, number>; pollIntervalMs: number; waitLimitMs: number };
-  limits: { dailyCreditCap: number; minBalance: number };
+  limits: CreditLimits;
   creditUsd: number;
   callbacks: { url?: string; tokenSecret: string };
   now?: () => Date;
