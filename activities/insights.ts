@@ -41,7 +41,21 @@ export interface FetchInsightsResult {
   impressions: number;
   linkClicks: number;
   spendCents: number;
+  /** Creatives whose state on Meta differed from ours (absent in histories recorded before). */
+  reconciled?: Reconciled;
 }
+/** What Meta said about our live ads that we did not know. */
+export interface Reconciled {
+  /** Disapproved in review: the slot and its budget are free again. */
+  disapproved: string[];
+  /** Paused, archived or deleted outside the agent (in Ads Manager, say). */
+  stoppedOutside: string[];
+  /** Ad set budget edited outside the agent; the caps now count the new one. */
+  budgetsChanged: string[];
+}
+
+/** Effective statuses in which an ad no longer delivers and will not by itself again. */
+const STOPPED = new Set(['PAUSED', 'ADSET_PAUSED', 'CAMPAIGN_PAUSED', 'ARCHIVED', 'DELETED']);
 
 /** Input of recordSlotFailure. */
 export interface RecordSlotFailureInput {
@@ -107,6 +121,48 @@ function toRow(accountId: string, r: InsightRow, fetchedAt: string) {
 export function createInsightsActivities(deps: InsightsDeps) {
   const now = deps.now ?? (() => new Date());
 
+  /**
+   * What Meta says about our live ads overrides what we remember: an ad Meta disapproved, or one
+   * paused, archived or deleted outside the agent, no longer holds a slot or a budget (left as
+   * "launched" it would block a slot for good, since it never reaches the impression floor); an
+   * ad set budget edited in Ads Manager is the one the caps must count.
+   */
+  async function reconcileLive(accountId: string): Promise<Reconciled> {
+    const out: Reconciled = { disapproved: [], stoppedOutside: [], budgetsChanged: [] };
+    const live = deps.db
+      .select()
+      .from(creatives)
+      .where(and(eq(creatives.accountId, accountId), eq(creatives.status, 'launched'), isNotNull(creatives.metaAdId)))
+      .all();
+    if (live.length === 0) return out;
+    const meta = deps.meta();
+    const states = new Map((await meta.adStates(accountId, live.map((c) => c.metaAdId!))).map((a) => [a.id, a]));
+    const budgets = await meta.adSetBudgets(accountId, live.flatMap((c) => (c.metaAdsetId ? [c.metaAdsetId] : [])));
+    const at = now().toISOString();
+    for (const c of live) {
+      // An ad missing from the list (Meta's edge reads can lag a new object) keeps what we know.
+      const state = states.get(c.metaAdId!);
+      if (state && (state.effective_status === 'DISAPPROVED' || STOPPED.has(state.effective_status))) {
+        const disapproved = state.effective_status === 'DISAPPROVED';
+        const feedback = Object.values(state.ad_review_feedback ?? {}).flatMap((byPolicy) => Object.keys(byPolicy));
+        const reason = disapproved
+          ? `disapproved by Meta${feedback.length ? `: ${feedback.join('; ')}` : ''}`
+          : `${state.effective_status} outside the agent`;
+        deps.db.update(creatives).set({ status: 'paused', pausedAt: at, failReason: reason, updatedAt: at }).where(eq(creatives.id, c.id)).run();
+        (disapproved ? out.disapproved : out.stoppedOutside).push(c.id);
+        log.warn('live ad no longer delivers', { accountId, creativeId: c.id, adId: c.metaAdId, reason });
+        continue;
+      }
+      const budget = c.metaAdsetId ? budgets.get(c.metaAdsetId) : undefined;
+      if (budget !== undefined && budget !== c.dailyBudgetCents) {
+        deps.db.update(creatives).set({ dailyBudgetCents: budget, updatedAt: at }).where(eq(creatives.id, c.id)).run();
+        out.budgetsChanged.push(c.id);
+        log.warn('ad set budget changed outside the agent', { accountId, creativeId: c.id, adsetId: c.metaAdsetId, from: c.dailyBudgetCents, to: budget });
+      }
+    }
+    return out;
+  }
+
   /** Evidence per launched creative, from the DB (creatives joined with their daily insights). */
   function evidence(accountId: string, today: string): CreativeEvidence[] {
     const rows = deps.db
@@ -155,6 +211,7 @@ export function createInsightsActivities(deps: InsightsDeps) {
         });
         const total = (k: 'impressions' | 'linkClicks' | 'spendCents') => values.reduce((s, v) => s + v[k], 0);
         log.info('insights stored', { accountId, rows: values.length, since, until });
+        const reconciled = await reconcileLive(accountId);
         return {
           since,
           until,
@@ -163,6 +220,7 @@ export function createInsightsActivities(deps: InsightsDeps) {
           impressions: total('impressions'),
           linkClicks: total('linkClicks'),
           spendCents: total('spendCents'),
+          reconciled,
         };
       });
     },

@@ -72,7 +72,17 @@ export interface AdCycleResult {
   outcome: CycleOutcome;
   startedAt: string;
   finishedAt: string;
-  insights: { since: string; until: string; rows: number; ads: number; impressions: number; linkClicks: number; spendCents: number };
+  insights: {
+    since: string;
+    until: string;
+    rows: number;
+    ads: number;
+    impressions: number;
+    linkClicks: number;
+    spendCents: number;
+    /** Live ads whose state on Meta differed from ours: disapproved, stopped outside the agent, budget edited. */
+    reconciled?: { disapproved: string[]; stoppedOutside: string[]; budgetsChanged: string[] };
+  };
   policy: string;
   bestHook?: { hookId: string; probability: number };
   findings: string[];

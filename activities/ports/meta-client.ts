@@ -74,6 +74,24 @@ const InsightsPage = z.object({
   paging: z.object({ next: z.string().optional(), cursors: z.object({ after: z.string().optional() }).optional() }).optional(),
 });
 
+const Paging = z.object({ next: z.string().optional(), cursors: z.object({ after: z.string().optional() }).optional() }).optional();
+const AdStates = z.object({
+  data: z.array(
+    z.object({
+      id: z.string(),
+      adset_id: z.string().optional(),
+      effective_status: z.string(),
+      // e.g. {"global": {"<policy>": "<why>"}}
+      ad_review_feedback: z.record(z.string(), z.record(z.string(), z.string())).optional(),
+    }),
+  ),
+  paging: Paging,
+});
+export type AdState = z.infer<typeof AdStates>['data'][number];
+const AdSetBudgets = z.object({ data: z.array(z.object({ id: z.string(), daily_budget: num.optional() })), paging: Paging });
+/** Every status an ad can be read in (Meta lists only some by default). */
+const ANY_AD_STATUS = ['ACTIVE', 'PAUSED', 'PENDING_REVIEW', 'DISAPPROVED', 'CAMPAIGN_PAUSED', 'ADSET_PAUSED', 'ARCHIVED', 'IN_PROCESS', 'WITH_ISSUES', 'PREAPPROVED'];
+
 const VideoList = z.object({
   data: z.array(z.object({ id: z.string(), title: z.string().optional() })),
   paging: z.object({ next: z.string().optional(), cursors: z.object({ after: z.string().optional() }).optional() }).optional(),
@@ -142,7 +160,7 @@ export function createMetaClient(opts: MetaClientOptions) {
         filtering: [{ field: 'name', operator: 'EQUAL', value: name }],
         ...(edge === 'adcreatives'
           ? {}
-          : { effective_status: ['ACTIVE', 'PAUSED', 'PENDING_REVIEW', 'DISAPPROVED', 'CAMPAIGN_PAUSED', 'ADSET_PAUSED', 'ARCHIVED', 'IN_PROCESS', 'WITH_ISSUES', 'PREAPPROVED'] }),
+          : { effective_status: ANY_AD_STATUS }),
         limit: 5,
       }, NamedList);
       return res.data.filter((d) => d.name === name);
@@ -180,6 +198,50 @@ export function createMetaClient(opts: MetaClientOptions) {
 
     getStatus: (id: string) =>
       call('read status', 'GET', `${root}/${id}`, { fields: 'id,status,effective_status' }, z.object({ id: z.string(), status: z.string(), effective_status: z.string().optional() })),
+
+    /** Delivery and review state of the given ads, 50 ids a request, every page. */
+    async adStates(accountId: string, adIds: string[]): Promise<AdState[]> {
+      const out: AdState[] = [];
+      for (let i = 0; i < adIds.length; i += 50) {
+        const ids = adIds.slice(i, i + 50);
+        let after: string | undefined;
+        for (let page = 0; page < 100; page++) {
+          const res = await call('read ad states', 'GET', `${act(accountId)}/ads`, {
+            fields: 'id,adset_id,effective_status,ad_review_feedback',
+            filtering: [{ field: 'id', operator: 'IN', value: ids }],
+            effective_status: ANY_AD_STATUS,
+            limit: 100,
+            after,
+          }, AdStates);
+          out.push(...res.data);
+          after = res.paging?.next ? res.paging.cursors?.after : undefined;
+          if (!after) break;
+        }
+      }
+      return out;
+    },
+
+    /** Current daily budgets (cents) of the given ad sets, 50 ids a request, every page. */
+    async adSetBudgets(accountId: string, adsetIds: string[]): Promise<Map<string, number>> {
+      const out = new Map<string, number>();
+      for (let i = 0; i < adsetIds.length; i += 50) {
+        const ids = adsetIds.slice(i, i + 50);
+        let after: string | undefined;
+        for (let page = 0; page < 100; page++) {
+          const res = await call('read ad set budgets', 'GET', `${act(accountId)}/adsets`, {
+            fields: 'id,daily_budget',
+            filtering: [{ field: 'id', operator: 'IN', value: ids }],
+            effective_status: ['ACTIVE', 'PAUSED', 'CAMPAIGN_PAUSED', 'ARCHIVED', 'IN_PROCESS', 'WITH_ISSUES'],
+            limit: 100,
+            after,
+          }, AdSetBudgets);
+          for (const a of res.data) if (a.daily_budget !== undefined) out.set(a.id, a.daily_budget);
+          after = res.paging?.next ? res.paging.cursors?.after : undefined;
+          if (!after) break;
+        }
+      }
+      return out;
+    },
 
     /** Ad-level daily insights over [since, until], following every page. */
     async adInsights(accountId: string, since: string, until: string, onPage?: (n: number) => void): Promise<InsightRow[]> {
