@@ -54,6 +54,9 @@ export interface Reconciled {
   budgetsChanged: string[];
 }
 
+/** Insight kinds fetchInsights writes while reconciling; planCycle's rewrite of a cycle's insights keeps them. */
+const RECONCILE_KINDS = ['disapproved', 'stopped-outside', 'budget-changed'];
+
 /** Effective statuses in which an ad no longer delivers and will not by itself again. */
 const STOPPED = new Set(['PAUSED', 'ADSET_PAUSED', 'CAMPAIGN_PAUSED', 'ARCHIVED', 'DELETED']);
 
@@ -127,7 +130,7 @@ export function createInsightsActivities(deps: InsightsDeps) {
    * "launched" it would block a slot for good, since it never reaches the impression floor); an
    * ad set budget edited in Ads Manager is the one the caps must count.
    */
-  async function reconcileLive(accountId: string): Promise<Reconciled> {
+  async function reconcileLive(accountId: string, cycleId: string): Promise<Reconciled> {
     const out: Reconciled = { disapproved: [], stoppedOutside: [], budgetsChanged: [] };
     const live = deps.db
       .select()
@@ -148,14 +151,22 @@ export function createInsightsActivities(deps: InsightsDeps) {
         const reason = disapproved
           ? `disapproved by Meta${feedback.length ? `: ${feedback.join('; ')}` : ''}`
           : `${state.effective_status} outside the agent`;
-        deps.db.update(creatives).set({ status: 'paused', pausedAt: at, failReason: reason, updatedAt: at }).where(eq(creatives.id, c.id)).run();
+        deps.db.transaction((tx) => {
+          tx.update(creatives).set({ status: 'paused', pausedAt: at, failReason: reason, updatedAt: at }).where(eq(creatives.id, c.id)).run();
+          const text = `Creative "${c.id}" (hook "${c.hookId}") stopped delivering: ${reason}. Its slot and budget are free again.`;
+          tx.insert(insights).values({ accountId, cycleId, kind: disapproved ? 'disapproved' : 'stopped-outside', subject: c.id, text, confidence: 1, createdAt: at }).run();
+        });
         (disapproved ? out.disapproved : out.stoppedOutside).push(c.id);
         log.warn('live ad no longer delivers', { accountId, creativeId: c.id, adId: c.metaAdId, reason });
         continue;
       }
       const budget = c.metaAdsetId ? budgets.get(c.metaAdsetId) : undefined;
       if (budget !== undefined && budget !== c.dailyBudgetCents) {
-        deps.db.update(creatives).set({ dailyBudgetCents: budget, updatedAt: at }).where(eq(creatives.id, c.id)).run();
+        deps.db.transaction((tx) => {
+          tx.update(creatives).set({ dailyBudgetCents: budget, updatedAt: at }).where(eq(creatives.id, c.id)).run();
+          const text = `Creative "${c.id}": its ad set budget was changed outside the agent from ${c.dailyBudgetCents ?? '?'} to ${budget} cents a day; the spend cap now counts ${budget}.`;
+          tx.insert(insights).values({ accountId, cycleId, kind: 'budget-changed', subject: c.id, text, confidence: 1, createdAt: at }).run();
+        });
         out.budgetsChanged.push(c.id);
         log.warn('ad set budget changed outside the agent', { accountId, creativeId: c.id, adsetId: c.metaAdsetId, from: c.dailyBudgetCents, to: budget });
       }
@@ -196,7 +207,7 @@ export function createInsightsActivities(deps: InsightsDeps) {
   }
 
   return {
-    async fetchInsights({ accountId }: FetchInsightsInput): Promise<FetchInsightsResult> {
+    async fetchInsights({ accountId, cycleId }: FetchInsightsInput): Promise<FetchInsightsResult> {
       return mapErrors(async () => {
         const until = day(now());
         // A window of several days, because Meta restates recent days as late conversions arrive.
@@ -211,7 +222,7 @@ export function createInsightsActivities(deps: InsightsDeps) {
         });
         const total = (k: 'impressions' | 'linkClicks' | 'spendCents') => values.reduce((s, v) => s + v[k], 0);
         log.info('insights stored', { accountId, rows: values.length, since, until });
-        const reconciled = await reconcileLive(accountId);
+        const reconciled = await reconcileLive(accountId, cycleId);
         return {
           since,
           until,
@@ -292,7 +303,7 @@ export function createInsightsActivities(deps: InsightsDeps) {
       const stamp = at.toISOString();
       deps.db.transaction((tx) => {
         // A retried plan rewrites its own rows instead of duplicating them.
-        tx.delete(insights).where(and(eq(insights.cycleId, cycleId), eq(insights.accountId, accountId))).run();
+        tx.delete(insights).where(and(eq(insights.cycleId, cycleId), eq(insights.accountId, accountId), notInArray(insights.kind, RECONCILE_KINDS))).run();
         tx.delete(decisions).where(and(eq(decisions.cycleId, cycleId), eq(decisions.accountId, accountId))).run();
         for (const t of texts) {
           tx.insert(insights).values({ accountId, cycleId, kind: t.kind, subject: t.subject, text: t.text, confidence: t.confidence, createdAt: stamp }).run();
