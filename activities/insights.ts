@@ -13,7 +13,7 @@ import type { CreativeAction } from './campaign';
 import { mapErrors } from './errors';
 import { generationCostTodayCents } from './generation-budget';
 import { creativeIdOf } from './images';
-import type { InsightRow, MetaClient } from './ports/meta-client';
+import { MetaApiError, type InsightRow, type MetaClient } from './ports/meta-client';
 
 export interface InsightsDeps {
   db: Db;
@@ -143,8 +143,18 @@ export function createInsightsActivities(deps: InsightsDeps) {
     const budgets = await meta.adSetBudgets(accountId, live.flatMap((c) => (c.metaAdsetId ? [c.metaAdsetId] : [])));
     const at = now().toISOString();
     for (const c of live) {
-      // An ad missing from the list (Meta's edge reads can lag a new object) keeps what we know.
-      const state = states.get(c.metaAdId!);
+      let state: { effective_status: string; ad_review_feedback?: Record<string, Record<string, string>> } | undefined = states.get(c.metaAdId!);
+      // Edges never list deleted ads, and can lag a new one: ask the ad itself once it is an hour old.
+      if (!state && Date.parse(c.launchedAt ?? c.createdAt) < now().getTime() - 3_600_000) {
+        try {
+          const read = await meta.getStatus(c.metaAdId!);
+          state = read.effective_status ? { effective_status: read.effective_status } : undefined;
+        } catch (err) {
+          // Code 100 (subcode 33 on Graph): the object does not exist, or no longer, for this token.
+          if (!(err instanceof MetaApiError && err.code === 100 && !err.isTransient)) throw err;
+          state = { effective_status: 'DELETED' };
+        }
+      }
       if (state && (state.effective_status === 'DISAPPROVED' || STOPPED.has(state.effective_status))) {
         const disapproved = state.effective_status === 'DISAPPROVED';
         const feedback = Object.values(state.ad_review_feedback ?? {}).flatMap((byPolicy) => Object.keys(byPolicy));

@@ -63,4 +63,30 @@ describe('reconciling live ads with Meta', () => {
     const said = stack.activities.db.select().from(insights).where(eq(insights.cycleId, handle.workflowId)).all();
     expect(said.find((t) => t.kind === 'budget-changed')!.text).toMatch(/changed outside the agent from 500 to 2000 cents a day/);
   });
+
+  it('frees the slot of an ad deleted in Ads Manager, which Meta no longer lists', async () => {
+    const e = await (await stack.startCycle({ adsPerRun: 1 })).result();
+    expect(e.outcome).toBe('launched');
+    const id = e.slots[0]!.creativeId!;
+    const res = await fetch(`${stack.meta.url}/v26.0/${row(id).metaAdId}`, {
+      method: 'POST',
+      body: new URLSearchParams({ status: 'DELETED', access_token: 'sim-meta-token' }),
+    });
+    expect(res.status).toBe(200);
+    stack.meta.advance(2 * 3_600_000);
+    const f = await (await stack.startCycle({ adsPerRun: 0 })).result();
+    expect(f.insights.reconciled?.stoppedOutside).toEqual([id]);
+    expect(row(id)).toMatchObject({ status: 'paused', failReason: 'DELETED outside the agent' });
+  });
+
+  it('treats an ad Meta says does not exist as deleted, rather than failing every cycle', async () => {
+    const g = await (await stack.startCycle({ adsPerRun: 1 })).result();
+    const id = g.slots[0]!.creativeId!;
+    // As if the ad had been removed for good: Graph answers code 100 for its id.
+    stack.activities.db.update(creatives).set({ metaAdId: '120219999999999999' }).where(eq(creatives.id, id)).run();
+    stack.meta.advance(2 * 3_600_000);
+    const h = await (await stack.startCycle({ adsPerRun: 0 })).result();
+    expect(h.insights.reconciled?.stoppedOutside).toEqual([id]);
+    expect(row(id)).toMatchObject({ status: 'paused', failReason: 'DELETED outside the agent' });
+  });
 });
