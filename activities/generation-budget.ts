@@ -33,7 +33,7 @@ export interface CreditLimits {
 }
 
 /** Creatives whose ad set may still spend today. */
-export const LIVE_STATUSES = ['launching', 'launched'] as const;
+const LIVE_STATUSES = ['launching', 'launched'] as const;
 
 /**
  * Media spend committed today, in cents: what live ad sets may spend on their worst day (Meta's

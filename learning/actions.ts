@@ -128,12 +128,13 @@ export function decideFromModel(model: LearningModel, policy: PolicyName, input:
   // weakest live ad sets until what they may still spend today fits. This never waits for the
   // day start, since money is at stake rather than a better test.
   const shed = new Set<string>();
-  const stillLive = () => new Set([...decisions.map((d) => d.creativeId!), ...shed]);
-  let over = -launchCapacityDetail(caps, liveBudgets(stillLive())).headroomCents;
+  // Creatives this cycle already pauses (loss check above, or shed here).
+  const leaving = () => new Set([...decisions.map((d) => d.creativeId!), ...shed]);
+  let over = -launchCapacityDetail(caps, liveBudgets(leaving())).headroomCents;
   if (over > 0) {
     const committed = caps.dailySpendCapCents + over;
     const weakestFirst = model.creatives
-      .filter((c) => !stillLive().has(c.evidence.creativeId))
+      .filter((c) => !leaving().has(c.evidence.creativeId))
       .sort((a, b) => a.posterior.mean * a.fatigueFactor - b.posterior.mean * b.fatigueFactor);
     for (const c of weakestFirst) {
       if (over <= 0) break;

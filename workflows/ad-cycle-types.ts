@@ -4,6 +4,7 @@
  * the client alike.
  */
 import { z } from 'zod';
+import type { FetchInsightsResult } from '../activities/insights';
 
 export const POLICIES = ['thompson', 'thompson-discounted', 'thompson-changepoint', 'thompson-flat', 'epsilon-greedy', 'uniform', 'ucb1'] as const;
 
@@ -72,17 +73,7 @@ export interface AdCycleResult {
   outcome: CycleOutcome;
   startedAt: string;
   finishedAt: string;
-  insights: {
-    since: string;
-    until: string;
-    rows: number;
-    ads: number;
-    impressions: number;
-    linkClicks: number;
-    spendCents: number;
-    /** Live ads whose state on Meta differed from ours: disapproved, stopped outside the agent, budget edited. */
-    reconciled?: { disapproved: string[]; stoppedOutside: string[]; budgetsChanged: string[] };
-  };
+  insights: FetchInsightsResult;
   policy: string;
   bestHook?: { hookId: string; probability: number };
   findings: string[];

@@ -69,12 +69,9 @@ export const InsightRow = z.object({
   actions: ActionList,
 });
 export type InsightRow = z.infer<typeof InsightRow>;
-const InsightsPage = z.object({
-  data: z.array(InsightRow),
-  paging: z.object({ next: z.string().optional(), cursors: z.object({ after: z.string().optional() }).optional() }).optional(),
-});
-
 const Paging = z.object({ next: z.string().optional(), cursors: z.object({ after: z.string().optional() }).optional() }).optional();
+const InsightsPage = z.object({ data: z.array(InsightRow), paging: Paging });
+
 const AdStates = z.object({
   data: z.array(
     z.object({
@@ -92,12 +89,11 @@ const AdSetBudgets = z.object({ data: z.array(z.object({ id: z.string(), daily_b
 /** Every status an ad can be read in (Meta lists only some by default). */
 const ANY_AD_STATUS = ['ACTIVE', 'PAUSED', 'PENDING_REVIEW', 'DISAPPROVED', 'CAMPAIGN_PAUSED', 'ADSET_PAUSED', 'ARCHIVED', 'IN_PROCESS', 'WITH_ISSUES', 'PREAPPROVED'];
 
-const VideoList = z.object({
-  data: z.array(z.object({ id: z.string(), title: z.string().optional() })),
-  paging: z.object({ next: z.string().optional(), cursors: z.object({ after: z.string().optional() }).optional() }).optional(),
-});
+const VideoList = z.object({ data: z.array(z.object({ id: z.string(), title: z.string().optional() })), paging: Paging });
 
 type Params = Record<string, string | number | boolean | object | undefined>;
+/** One page of a Graph list. */
+type Page<T> = { data: T[]; paging?: { next?: string; cursors?: { after?: string } } };
 export type Edge = 'campaigns' | 'adsets' | 'ads' | 'adcreatives';
 
 export function createMetaClient(opts: MetaClientOptions) {
@@ -138,6 +134,29 @@ export function createMetaClient(opts: MetaClientOptions) {
   }
 
   const act = (accountId: string) => `${root}/${accountId}`;
+
+  /** A GET list, following every page (100 rows a page, at most 1,000 pages). */
+  async function allPages<T>(operation: string, url: string, params: Params, schema: z.ZodType<Page<T>>, onPage?: (n: number) => void): Promise<T[]> {
+    const rows: T[] = [];
+    let after: string | undefined;
+    for (let page = 0; page < 1000; page++) {
+      const res = await call(operation, 'GET', url, { ...params, limit: 100, after }, schema);
+      rows.push(...res.data);
+      onPage?.(rows.length);
+      after = res.paging?.next ? res.paging.cursors?.after : undefined;
+      if (!after) break;
+    }
+    return rows;
+  }
+
+  /** allPages for the objects with these ids, 50 ids a request (filtering on id IN). */
+  async function byIds<T>(operation: string, url: string, ids: string[], params: Params, schema: z.ZodType<Page<T>>): Promise<T[]> {
+    const rows: T[] = [];
+    for (let i = 0; i < ids.length; i += 50) {
+      rows.push(...(await allPages(operation, url, { ...params, filtering: [{ field: 'id', operator: 'IN', value: ids.slice(i, i + 50) }] }, schema)));
+    }
+    return rows;
+  }
 
   return {
     createCampaign: (accountId: string, p: Params) => call('create campaign', 'POST', `${act(accountId)}/campaigns`, p, Created),
@@ -199,70 +218,25 @@ export function createMetaClient(opts: MetaClientOptions) {
     getStatus: (id: string) =>
       call('read status', 'GET', `${root}/${id}`, { fields: 'id,status,effective_status' }, z.object({ id: z.string(), status: z.string(), effective_status: z.string().optional() })),
 
-    /** Delivery and review state of the given ads, 50 ids a request, every page. */
-    async adStates(accountId: string, adIds: string[]): Promise<AdState[]> {
-      const out: AdState[] = [];
-      for (let i = 0; i < adIds.length; i += 50) {
-        const ids = adIds.slice(i, i + 50);
-        let after: string | undefined;
-        for (let page = 0; page < 100; page++) {
-          const res = await call('read ad states', 'GET', `${act(accountId)}/ads`, {
-            fields: 'id,adset_id,effective_status,ad_review_feedback',
-            filtering: [{ field: 'id', operator: 'IN', value: ids }],
-            effective_status: ANY_AD_STATUS,
-            limit: 100,
-            after,
-          }, AdStates);
-          out.push(...res.data);
-          after = res.paging?.next ? res.paging.cursors?.after : undefined;
-          if (!after) break;
-        }
-      }
-      return out;
-    },
+    /** Delivery and review state of the given ads (every status but deleted). */
+    adStates: (accountId: string, adIds: string[]): Promise<AdState[]> =>
+      byIds('read ad states', `${act(accountId)}/ads`, adIds, { fields: 'id,adset_id,effective_status,ad_review_feedback', effective_status: ANY_AD_STATUS }, AdStates),
 
-    /** Current daily budgets (cents) of the given ad sets, 50 ids a request, every page. */
+    /** Current daily budgets (cents) of the given ad sets. */
     async adSetBudgets(accountId: string, adsetIds: string[]): Promise<Map<string, number>> {
-      const out = new Map<string, number>();
-      for (let i = 0; i < adsetIds.length; i += 50) {
-        const ids = adsetIds.slice(i, i + 50);
-        let after: string | undefined;
-        for (let page = 0; page < 100; page++) {
-          const res = await call('read ad set budgets', 'GET', `${act(accountId)}/adsets`, {
-            fields: 'id,daily_budget',
-            filtering: [{ field: 'id', operator: 'IN', value: ids }],
-            effective_status: ['ACTIVE', 'PAUSED', 'CAMPAIGN_PAUSED', 'ARCHIVED', 'IN_PROCESS', 'WITH_ISSUES'],
-            limit: 100,
-            after,
-          }, AdSetBudgets);
-          for (const a of res.data) if (a.daily_budget !== undefined) out.set(a.id, a.daily_budget);
-          after = res.paging?.next ? res.paging.cursors?.after : undefined;
-          if (!after) break;
-        }
-      }
-      return out;
+      const statuses = ['ACTIVE', 'PAUSED', 'CAMPAIGN_PAUSED', 'ARCHIVED', 'IN_PROCESS', 'WITH_ISSUES'];
+      const rows = await byIds('read ad set budgets', `${act(accountId)}/adsets`, adsetIds, { fields: 'id,daily_budget', effective_status: statuses }, AdSetBudgets);
+      return new Map(rows.flatMap((a) => (a.daily_budget !== undefined ? [[a.id, a.daily_budget] as const] : [])));
     },
 
     /** Ad-level daily insights over [since, until], following every page. */
-    async adInsights(accountId: string, since: string, until: string, onPage?: (n: number) => void): Promise<InsightRow[]> {
-      const rows: InsightRow[] = [];
-      let after: string | undefined;
-      for (let page = 0; page < 1000; page++) {
-        const res = await call('read insights', 'GET', `${act(accountId)}/insights`, {
-          level: 'ad',
-          time_range: { since, until },
-          time_increment: 1,
-          fields: 'ad_id,adset_id,campaign_id,date_start,date_stop,impressions,reach,clicks,inline_link_clicks,spend,actions',
-          limit: 100,
-          after,
-        }, InsightsPage);
-        rows.push(...res.data);
-        onPage?.(rows.length);
-        after = res.paging?.next ? res.paging.cursors?.after : undefined;
-        if (!after) break;
-      }
-      return rows;
-    },
+    adInsights: (accountId: string, since: string, until: string, onPage?: (n: number) => void): Promise<InsightRow[]> =>
+      allPages('read insights', `${act(accountId)}/insights`, {
+        level: 'ad',
+        time_range: { since, until },
+        time_increment: 1,
+        fields: 'ad_id,adset_id,campaign_id,date_start,date_stop,impressions,reach,clicks,inline_link_clicks,spend,actions',
+      }, InsightsPage, onPage),
   };
 }
 
