@@ -3,7 +3,7 @@
 // and DELETED; DELETED never appears under an edge; `effective_status`, `filtering`, `hashes`,
 // `summary`, and cursor paging as in reference 5.2.
 import type { RequestCtx } from './context';
-import { AD_EFFECTIVE_STATUSES } from './enums';
+import { AD_EFFECTIVE_STATUSES, ADSET_EFFECTIVE_STATUSES, CAMPAIGN_EFFECTIVE_STATUSES } from './enums';
 import { invalidParam } from './errors';
 import { nonexistingField, parseFields, type FieldSpec } from './fields';
 import { matches, parseFilters, unsupportedFilter, type FilterRule } from './filtering';
@@ -48,6 +48,26 @@ function fieldValue(obj: SimObject, rule: FilterRule, vctx: ViewCtx): unknown {
   return getter(target, vctx);
 }
 
+/** The `effective_status` filter values each edge accepts; an edge not listed takes no such filter. */
+const STATUS_FILTER_ENUM: Partial<Record<Kind, readonly string[]>> = {
+  campaign: CAMPAIGN_EFFECTIVE_STATUSES,
+  adset: ADSET_EFFECTIVE_STATUSES,
+  ad: AD_EFFECTIVE_STATUSES,
+  adimage: ['ACTIVE', 'DELETED'],
+  advideo: ['ACTIVE', 'DELETED'],
+};
+
+function checkStatusParam(kind: Kind, statusParam: unknown[] | undefined): void {
+  if (statusParam === undefined) return;
+  const allowed = STATUS_FILTER_ENUM[kind];
+  if (!allowed) throw invalidParam(`Param effective_status is not a valid parameter for the ${viewOf(kind).nodeType} edge`);
+  statusParam.forEach((s, i) => {
+    if (typeof s !== 'string' || !allowed.includes(s)) {
+      throw invalidParam(`Param effective_status[${i}] must be one of {${allowed.join(', ')}}`);
+    }
+  });
+}
+
 const sortKey = (o: SimObject) => `${String(o.createdAt).padStart(14, '0')}:${o.id}`;
 const newestFirst = (a: string, b: string) => (a > b ? -1 : a < b ? 1 : 0);
 
@@ -58,11 +78,7 @@ export function listEdge(ctx: RequestCtx, kind: Kind, candidates: SimObject[]): 
   checkFields(kind, fields);
   const filters = parseFilters(p.jsonArray('filtering'));
   const statusParam = p.jsonArray('effective_status');
-  statusParam?.forEach((s, i) => {
-    if (typeof s !== 'string' || !(AD_EFFECTIVE_STATUSES as readonly string[]).includes(s)) {
-      throw invalidParam(`Param effective_status[${i}] must be one of {${AD_EFFECTIVE_STATUSES.join(', ')}}`);
-    }
-  });
+  checkStatusParam(kind, statusParam);
   const statusFiltered = statusParam !== undefined || filters.some((f) => f.field.endsWith('effective_status'));
   const hashes = kind === 'adimage' ? p.jsonArray('hashes')?.map(String) : undefined;
   const lag = ctx.world.opts.edgeReadLagSimMs;

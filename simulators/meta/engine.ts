@@ -49,7 +49,7 @@ export class Engine {
     readonly limiter: RateLimiter,
   ) {}
 
-  private authenticate(params: Params, authorization: string | undefined): string {
+  private authenticate(method: string, params: Params, authorization: string | undefined): string {
     const header = /^(?:Bearer|OAuth)\s+(\S+)$/i.exec(authorization ?? '')?.[1];
     const token = params.string('access_token') ?? header;
     if (!token) {
@@ -66,6 +66,9 @@ export class Engine {
     }
     if (token === SPECIAL_TOKENS.noPermission) {
       return this.fail(new GraphError({ code: 200, message: 'Requires either ads_management or ads_read permission' }));
+    }
+    if (token === SPECIAL_TOKENS.readOnly && method !== 'GET') {
+      return this.fail(new GraphError({ code: 200, message: 'Requires ads_management permission to manage the object' }));
     }
     return token;
   }
@@ -96,7 +99,7 @@ export class Engine {
       if (input.version === world.opts.acceptedVersions[0] && world.opts.acceptedVersions.length > 1) {
         headers['x-ad-api-version-warning'] = `${input.version} is the oldest supported Marketing API version and will expire soon.`;
       }
-      const token = this.authenticate(input.params, input.authorization);
+      const token = this.authenticate(input.method, input.params, input.authorization);
       if (!['GET', 'POST', 'DELETE'].includes(input.method)) throw new GraphError({ code: 100, message: `Unsupported method ${input.method}` });
       world.delivery.sync(world.clock.nowMs());
       const ctx: RequestCtx = {
@@ -107,16 +110,17 @@ export class Engine {
       accountId = r.accountId;
       useCase = r.useCase;
       // Faults fire only on requests that would otherwise be served, so `times` counts real hits.
-      fault = this.faults.take(input.method, input.path);
+      fault = this.faults.take(input.method, input.path, (name) => input.params.string(name));
       if (fault?.kind === 'http500') {
         return { status: 500, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<html><body><h1>500 Internal Server Error</h1></body></html>', fault: 'http500' };
       }
-      if (fault?.kind === 'slow') {
+      // 'lateCommit': the request is held past the client's timeout and committed afterwards.
+      if (fault?.kind === 'slow' || fault?.kind === 'lateCommit') {
         await delay(fault.delayMs ?? 5000);
         ctx.now = world.clock.nowMs();
         world.delivery.sync(ctx.now);
       }
-      if (fault && fault.kind !== 'slow' && fault.kind !== 'lostResponse') throw faultError(fault, useCase);
+      if (fault && !['slow', 'lateCommit', 'lostResponse'].includes(fault.kind)) throw faultError(fault, useCase);
       const now = ctx.now;
       if (accountId !== undefined) {
         const throttled = this.limiter.charge(accountId, useCase, input.method !== 'GET', now);
@@ -124,7 +128,7 @@ export class Engine {
       }
       const result = await r.run();
       const res = finish(200, result);
-      return fault?.kind === 'lostResponse' ? { ...res, lost: true } : res;
+      return fault?.kind === 'lostResponse' || fault?.kind === 'lateCommit' ? { ...res, lost: true } : res;
     } catch (e) {
       if (e instanceof GraphError) return finish(e.httpStatus, e.envelope(), fault?.kind === 'rateLimit');
       console.error('[meta-sim] internal error', e);

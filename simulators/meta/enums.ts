@@ -117,9 +117,15 @@ export const CALL_TO_ACTION_TYPES = [
   'GET_DETAILS', 'SHOP_WITH_AI', 'CHECK_AVAILABILITY', 'GET_ACCESS', 'LEARN_MORE_ABOUT', 'PLAY_NOW',
 ] as const;
 
+// effective_status enums per node type (reference 5.1, SDK Campaign / AdSet / Ad): each edge accepts
+// only its own as a filter, so an ad-only value sent to /campaigns or /adsets is code 100.
+export const CAMPAIGN_EFFECTIVE_STATUSES = ['ACTIVE', 'PAUSED', 'DELETED', 'ARCHIVED', 'IN_PROCESS', 'WITH_ISSUES'] as const;
+export const ADSET_EFFECTIVE_STATUSES = [...CAMPAIGN_EFFECTIVE_STATUSES, 'CAMPAIGN_PAUSED'] as const;
 export const AD_EFFECTIVE_STATUSES = [
   'ACTIVE', 'PAUSED', 'DELETED', 'ARCHIVED', 'IN_PROCESS', 'WITH_ISSUES', 'PENDING_REVIEW', 'DISAPPROVED',
   'PREAPPROVED', 'PENDING_BILLING_INFO', 'CAMPAIGN_PAUSED', 'ADSET_PAUSED',
 ] as const;
+/** AdCreative has `status` only (SDK AdCreative): no effective_status field and no such edge filter. */
+export const CREATIVE_STATUSES = ['ACTIVE', 'DELETED', 'IN_PROCESS', 'WITH_ISSUES'] as const;
 
 export const EXECUTION_OPTIONS = ['validate_only', 'include_recommendations', 'synchronous_ad_review'] as const;

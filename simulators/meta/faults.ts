@@ -4,16 +4,21 @@
 import { z } from 'zod';
 import { Rng } from './rng';
 
-export type FaultKind = 'http500' | 'transient' | 'unknown' | 'rateLimit' | 'lostResponse' | 'slow' | 'error';
+/**
+ * 'lostResponse' commits, then drops the connection; 'lateCommit' holds the request `delayMs` (past
+ * the client's timeout), then commits and drops it: the object appears after the client gave up.
+ */
+export type FaultKind = 'http500' | 'transient' | 'unknown' | 'rateLimit' | 'lostResponse' | 'lateCommit' | 'slow' | 'error';
 
 export interface FaultRule {
-  match?: { method?: 'GET' | 'POST' | 'DELETE'; path?: string };
+  /** `param`: the request parameter `name` must contain `includes` (e.g. a create's name, to spare a validate_only call). */
+  match?: { method?: 'GET' | 'POST' | 'DELETE'; path?: string; param?: { name: string; includes: string } };
   kind: FaultKind;
   /** Default 1; Infinity (or "Infinity" over HTTP) never runs out. */
   times?: number;
   /** Chance that a matching request triggers the fault (default 1). */
   probability?: number;
-  /** For 'slow': real milliseconds to wait before answering (default 5000). */
+  /** For 'slow' and 'lateCommit': real milliseconds to wait before answering (default 5000). */
   delayMs?: number;
   /** For 'error' and 'rateLimit': error code (rateLimit: 17 | 80004 | 613). */
   code?: number;
@@ -26,9 +31,13 @@ export interface FaultRule {
 
 export const faultRuleSchema = z.object({
   match: z
-    .object({ method: z.enum(['GET', 'POST', 'DELETE']).optional(), path: z.string().optional() })
+    .object({
+      method: z.enum(['GET', 'POST', 'DELETE']).optional(),
+      path: z.string().optional(),
+      param: z.object({ name: z.string().min(1), includes: z.string() }).optional(),
+    })
     .optional(),
-  kind: z.enum(['http500', 'transient', 'unknown', 'rateLimit', 'lostResponse', 'slow', 'error']),
+  kind: z.enum(['http500', 'transient', 'unknown', 'rateLimit', 'lostResponse', 'lateCommit', 'slow', 'error']),
   times: z.union([z.number().positive(), z.literal('Infinity'), z.null()]).optional()
     .transform((t) => (t === 'Infinity' || t === null ? Infinity : t)),
   probability: z.number().min(0).max(1).optional(),
@@ -91,11 +100,12 @@ export class Faults {
   }
 
   /** The first matching rule that fires for this request, consuming one use. */
-  take(method: string, path: string): FaultRule | undefined {
+  take(method: string, path: string, param: (name: string) => string | undefined = () => undefined): FaultRule | undefined {
     for (const active of this.rules) {
       const m = active.rule.match;
       if (m?.method !== undefined && m.method !== method) continue;
       if (!pathMatches(m?.path, path)) continue;
+      if (m?.param && !(param(m.param.name) ?? '').includes(m.param.includes)) continue;
       if (active.rule.probability !== undefined && !this.rng.chance(active.rule.probability)) continue;
       active.remaining -= 1;
       if (active.remaining <= 0) this.rules = this.rules.filter((r) => r !== active);

@@ -16,8 +16,9 @@ export interface RateLimitOptions {
 export interface MetaSimOptions {
   port?: number;
   host?: string;
-  /** Valid tokens. 'expired-token' (190/463), 'no-permission-token' (200) and 'dev-mode-token'
-   *  (creatives fail with 100/1885183) are always recognised as well. */
+  /** Valid tokens. 'expired-token' (190/463), 'no-permission-token' (200), 'read-only-token'
+   *  (reads pass, every write is 200: a token with ads_read but not ads_management) and
+   *  'dev-mode-token' (creatives fail with 100/1885183) are always recognised as well. */
   accessTokens?: string[];
   adAccounts?: string[];
   pageIds?: string[];
@@ -77,6 +78,7 @@ export interface ResolvedOptions {
 export const SPECIAL_TOKENS = {
   expired: 'expired-token',
   noPermission: 'no-permission-token',
+  readOnly: 'read-only-token',
   devMode: 'dev-mode-token',
 } as const;
 
@@ -85,6 +87,7 @@ const MINUTE = 60_000;
 export function resolveOptions(o: MetaSimOptions = {}): ResolvedOptions {
   const tokens = new Set(o.accessTokens ?? ['sim-meta-token']);
   tokens.add(SPECIAL_TOKENS.noPermission);
+  tokens.add(SPECIAL_TOKENS.readOnly);
   tokens.add(SPECIAL_TOKENS.devMode);
   return {
     port: o.port ?? 0,
