@@ -11,9 +11,10 @@ import type { Db } from '../db/client';
 import { budgetEdits, creatives, generationTasks } from '../db/schema';
 import { capRoom, worstDaySpendCents } from '../learning/capacity';
 import type { Hook } from '../learning/hook-library';
-import { domainFailure, mapErrors } from './errors';
+import { sweepDuplicates } from './duplicates';
+import { domainFailure, mapErrors, nothingCreated } from './errors';
 import { generationCostTodayCents, mediaCommittedTodayCents } from './generation-budget';
-import { ensureCreated } from './ledger';
+import { ensureCreated, type EnsureOptions } from './ledger';
 import type { MetaClient } from './ports/meta-client';
 
 export interface CampaignDeps {
@@ -25,6 +26,8 @@ export interface CampaignDeps {
   creditUsd: number;
   /** How long to wait for Meta to process an uploaded video, and how often to look. */
   metaVideo?: { waitLimitMs: number; pollMs: number };
+  /** How long a retry looks for an object whose create's outcome is unknown before creating it anew. */
+  createLookup?: { windowMs: number; intervalMs: number };
   now?: () => Date;
 }
 
@@ -66,6 +69,12 @@ export const metaName = (creativeId: string, hookId: string, kind: string) => `m
 
 export function createCampaignActivities(deps: CampaignDeps) {
   const now = deps.now ?? (() => new Date());
+  const lookup = deps.createLookup ?? { windowMs: 30_000, intervalMs: 3_000 };
+  /** Ledger options of every Meta create: a bounded lookup window, heartbeating while it waits. */
+  const ensureOpts = (step: string): EnsureOptions => ({
+    window: { tries: 1 + Math.floor(lookup.windowMs / lookup.intervalMs), intervalMs: lookup.intervalMs, onWait: () => heartbeat(`looking up ${step}`) },
+    nothingCreated,
+  });
 
   /** Committed daily spend, in cents: media (mediaCommittedTodayCents) plus today's generation cost. */
   function committedTodayCents(accountId: string): { liveAds: number; cents: number } {
@@ -110,8 +119,9 @@ export function createCampaignActivities(deps: CampaignDeps) {
     const video = await ensureCreated(
       deps.db,
       { key: `${creativeId}:meta.video`, accountId, kind: 'meta.video', name: title },
-      () => meta.findVideoByTitle(accountId, title),
+      async () => (await meta.findVideosByTitle(accountId, title))[0],
       async () => (await meta.uploadVideoFromUrl(accountId, { fileUrl: task.resultUrl!, title })).id,
+      ensureOpts('video'),
     );
     return video.id;
   }
@@ -136,6 +146,11 @@ export function createCampaignActivities(deps: CampaignDeps) {
   }
 
   return {
+    /** Fails (MetaAuthorizationError) unless the token may create on the account; creates nothing. */
+    async checkWriteAccess({ accountId }: { accountId: string }): Promise<void> {
+      await mapErrors(() => deps.meta().validateWriteAccess(accountId));
+    },
+
     async launchCreative({ accountId, creativeId }: LaunchCreativeInput): Promise<LaunchCreativeResult> {
       return mapErrors(async () => {
         const meta = deps.meta();
@@ -157,6 +172,7 @@ export function createCampaignActivities(deps: CampaignDeps) {
             special_ad_categories: [],
             is_adset_budget_sharing_enabled: false,
           })).id,
+          ensureOpts('campaign'),
         );
         heartbeat('campaign');
         const adset = await ensureCreated(deps.db, effect('adset'), byName('adsets', 'adset'), async () =>
@@ -182,6 +198,7 @@ export function createCampaignActivities(deps: CampaignDeps) {
               targeting_automation: { advantage_audience: 0 },
             },
           })).id,
+          ensureOpts('adset'),
         );
         heartbeat('adset');
         let media: { imageHash?: string; videoId?: string };
@@ -204,10 +221,12 @@ export function createCampaignActivities(deps: CampaignDeps) {
         }
         const adCreative = await ensureCreated(deps.db, effect('creative'), byName('adcreatives', 'creative'), async () =>
           (await meta.createCreative(accountId, { name: name('creative'), object_story_spec: storySpec })).id,
+          ensureOpts('creative'),
         );
         heartbeat('creative');
         const ad = await ensureCreated(deps.db, effect('ad'), byName('ads', 'ad'), async () =>
           (await meta.createAd(accountId, { name: name('ad'), adset_id: adset.id, creative: { creative_id: adCreative.id }, status: 'PAUSED' })).id,
+          ensureOpts('ad'),
         );
         heartbeat('ad');
         // The chain exists: switch it on from the leaves up, so nothing delivers half-built.
@@ -227,6 +246,9 @@ export function createCampaignActivities(deps: CampaignDeps) {
           })
           .where(eq(creatives.id, creativeId))
           .run();
+        // A retried create may have left a twin under the same name: delete all but the recorded one.
+        const removed = await sweepDuplicates(deps.db, meta, { accountId, cycleId: row.cycleId, creativeId }, now());
+        if (removed.length) log.warn('duplicate Meta objects deleted', { creativeId, removed: removed.map((r) => r.deletedId) });
         log.info('creative launched', { creativeId, campaignId: campaign.id, adId: ad.id });
         return { creativeId, campaignId: campaign.id, adsetId: adset.id, adCreativeId: adCreative.id, adId: ad.id, ...media, dailyBudgetCents: budget };
       });

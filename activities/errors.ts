@@ -17,6 +17,25 @@ export function domainFailure(type: NonRetryableType, message: string, details?:
 const META_THROTTLE = new Set([4, 17, 613, 80000, 80004]);
 // Codes that mean a transient server problem.
 const META_TRANSIENT = new Set([1, 2]);
+// Codes that mean the token or the account may not do this: expired or invalid token (190),
+// missing permission (10, 200), account or user blocked for policy (368). No retry can help and
+// nothing should be paid for until a person fixes it.
+const META_AUTHORIZATION = new Set([190, 10, 200, 368]);
+
+/** The Graph error's identity, kept on every failure so the root cause can be told plainly. */
+const metaDetails = (err: MetaApiError) => ({ code: err.code, subcode: err.subcode, httpStatus: err.httpStatus, operation: err.operation });
+
+/** True when Meta's answer proves the create wrote nothing (a refusal), false when it may have committed. */
+export function nothingCreated(err: unknown): boolean {
+  if (!(err instanceof MetaApiError)) return false; // network errors, timeouts: unknown outcome
+  if (META_THROTTLE.has(err.code)) return true;
+  return err.httpStatus >= 400 && err.httpStatus < 500 && !err.isTransient && !META_TRANSIENT.has(err.code);
+}
+
+/** True for the Graph errors that stop the account (see META_AUTHORIZATION). */
+export function isAuthorizationError(err: unknown): err is MetaApiError {
+  return err instanceof MetaApiError && META_AUTHORIZATION.has(err.code);
+}
 
 /** Converts an API error into the failure Temporal should see; other errors pass through unchanged. */
 export function toFailure(err: unknown): unknown {
@@ -26,10 +45,14 @@ export function toFailure(err: unknown): unknown {
         type: 'MetaRateLimited',
         message: err.message,
         nextRetryDelay: err.retryAfterMs ?? 60_000,
+        details: [metaDetails(err)],
       });
     }
-    if (err.isTransient || META_TRANSIENT.has(err.code)) return ApplicationFailure.retryable(err.message, 'MetaTransientError');
-    return domainFailure('MetaRequestRejected', err.message, { code: err.code, subcode: err.subcode });
+    if (META_AUTHORIZATION.has(err.code)) return domainFailure('MetaAuthorizationError', err.message, metaDetails(err));
+    if (err.isTransient || META_TRANSIENT.has(err.code)) {
+      return ApplicationFailure.create({ type: 'MetaTransientError', message: err.message, details: [metaDetails(err)] });
+    }
+    return domainFailure('MetaRequestRejected', err.message, metaDetails(err));
   }
   if (err instanceof KieApiError) {
     if (err.code === 402) return domainFailure('KieInsufficientCredits', err.message, { code: 402 });

@@ -10,6 +10,7 @@ import { budgetEdits, creatives, cycles as cyclesTable, decisions, insights, per
 import type { Hook } from '../learning/hook-library';
 import { createRng, DEFAULT_POLICY, insightTexts, planCycle as learnPlan, scoreHooks, type CreativeEvidence, type PolicyName } from '../learning';
 import type { CreativeAction } from './campaign';
+import { sweepDuplicates } from './duplicates';
 import { mapErrors } from './errors';
 import { generationCostTodayCents } from './generation-budget';
 import { creativeIdOf } from './images';
@@ -52,10 +53,14 @@ export interface Reconciled {
   stoppedOutside: string[];
   /** Ad set budget edited outside the agent; the caps now count the new one. */
   budgetsChanged: string[];
+  /** Meta objects deleted as twins of a recorded one (a create that committed after its retry). */
+  duplicatesRemoved?: string[];
 }
 
 /** Insight kinds fetchInsights writes while reconciling; planCycle's rewrite of a cycle's insights keeps them. */
-const RECONCILE_KINDS = ['disapproved', 'stopped-outside', 'budget-changed'];
+const RECONCILE_KINDS = ['disapproved', 'stopped-outside', 'budget-changed', 'duplicate-removed'];
+/** How far back the reconciliation sweeps retried creates for late-committed twins. */
+const DUPLICATE_SWEEP_MS = 24 * 3_600_000;
 
 /** Effective statuses in which an ad no longer delivers and will not by itself again. */
 const STOPPED = new Set(['PAUSED', 'ADSET_PAUSED', 'CAMPAIGN_PAUSED', 'ARCHIVED', 'DELETED']);
@@ -132,6 +137,10 @@ export function createInsightsActivities(deps: InsightsDeps) {
    */
   async function reconcileLive(accountId: string, cycleId: string): Promise<Reconciled> {
     const out: Reconciled = { disapproved: [], stoppedOutside: [], budgetsChanged: [] };
+    // The ledger stamps rows with the DB's real clock, so the window is on that clock too.
+    const sinceIso = new Date(Date.now() - DUPLICATE_SWEEP_MS).toISOString();
+    const removed = await sweepDuplicates(deps.db, deps.meta(), { accountId, cycleId, sinceIso }, now());
+    if (removed.length) out.duplicatesRemoved = removed.map((r) => r.deletedId);
     const live = deps.db
       .select()
       .from(creatives)

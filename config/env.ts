@@ -64,6 +64,10 @@ const EnvSchema = z.object({
   KIE_POLL_INTERVAL_MS: int(3000, 10),
   KIE_IMAGE_TIMEOUT_MS: int(10 * 60_000, 1000),
   HTTP_TIMEOUT_MS: int(30_000, 100),
+  // After a Meta create whose outcome is unknown (timeout, lost socket, 5xx) the retry looks the
+  // object up by name this long before creating anew: it may commit late or show on edges late.
+  META_CREATE_LOOKUP_WINDOW_MS: int(30_000, 0),
+  META_CREATE_LOOKUP_INTERVAL_MS: int(3_000, 10),
 
   // Video (Veo 3.1 through Kie.ai)
   VIDEO_SHARE: z.coerce.number().min(0).max(1).default(0), // share of launches made as video
@@ -156,6 +160,7 @@ function toConfig(e: Env) {
       baseUrl: e.META_GRAPH_BASE_URL ?? (metaSim ? `http://127.0.0.1:${e.META_SIM_PORT}` : 'https://graph.facebook.com'),
       version: e.META_GRAPH_VERSION,
       simPort: e.META_SIM_PORT,
+      createLookup: { windowMs: e.META_CREATE_LOOKUP_WINDOW_MS, intervalMs: e.META_CREATE_LOOKUP_INTERVAL_MS },
     },
     kie: {
       mode: kieSim ? ('simulator' as const) : ('real' as const),

@@ -100,7 +100,8 @@ export const sideEffects = sqliteTable('side_effects', {
   accountId: text('account_id').notNull(),
   kind: text('kind').notNull(), // meta.campaign, meta.adset, meta.creative, meta.ad, meta.activate, kie.image, meta.budget
   name: text('name').notNull(), // deterministic name used for lookups
-  status: text('status', { enum: ['pending', 'done'] }).notNull(),
+  // pending: a create is in flight or its outcome is unknown; failed: every attempt was refused (nothing exists)
+  status: text('status', { enum: ['pending', 'done', 'failed'] }).notNull(),
   externalId: text('external_id'),
   attempts: integer('attempts').notNull().default(0),
   createdAt: text('created_at').notNull().default(now),

@@ -4,6 +4,8 @@
  */
 export const RETRY_NON_RETRYABLE = [
   'MetaRequestRejected',
+  /** Graph 190 / 10 / 200 / 368: the token or account may not act; the account stops until fixed. */
+  'MetaAuthorizationError',
   'KieRequestRejected',
   'KieInsufficientCredits',
   'GenerationFailed',

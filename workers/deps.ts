@@ -77,6 +77,7 @@ export function buildActivities(config: Config, db: Db = openDb(config.dbPath), 
       caps,
       creditUsd: config.kie.creditUsd,
       metaVideo: { waitLimitMs: config.video.metaWaitLimitMs, pollMs: Math.min(3_000, config.video.pollIntervalMs) },
+      createLookup: config.meta.createLookup,
       now,
     }),
   };

@@ -86,8 +86,24 @@ const AdStates = z.object({
 });
 export type AdState = z.infer<typeof AdStates>['data'][number];
 const AdSetBudgets = z.object({ data: z.array(z.object({ id: z.string(), daily_budget: num.optional() })), paging: Paging });
-/** Every status an ad can be read in (Meta lists only some by default). */
-const ANY_AD_STATUS = ['ACTIVE', 'PAUSED', 'PENDING_REVIEW', 'DISAPPROVED', 'CAMPAIGN_PAUSED', 'ADSET_PAUSED', 'ARCHIVED', 'IN_PROCESS', 'WITH_ISSUES', 'PREAPPROVED'];
+/**
+ * Every status an object can be read in but DELETED (edges never list deleted objects), per edge:
+ * Graph checks an `effective_status` filter against the edge's own enum (reference 5.1) and
+ * answers code 100 to a value of another node type. Ad creatives have no effective_status at all.
+ */
+const LISTED_STATUS = {
+  campaigns: ['ACTIVE', 'PAUSED', 'ARCHIVED', 'IN_PROCESS', 'WITH_ISSUES'],
+  adsets: ['ACTIVE', 'PAUSED', 'ARCHIVED', 'IN_PROCESS', 'WITH_ISSUES', 'CAMPAIGN_PAUSED'],
+  ads: ['ACTIVE', 'PAUSED', 'ARCHIVED', 'IN_PROCESS', 'WITH_ISSUES', 'PENDING_REVIEW', 'DISAPPROVED', 'PREAPPROVED', 'PENDING_BILLING_INFO', 'CAMPAIGN_PAUSED', 'ADSET_PAUSED'],
+} as const;
+const ANY_AD_STATUS = LISTED_STATUS.ads;
+
+/** The query that finds an edge's objects by exact name, whatever their status. */
+export function findByNameParams(edge: Edge, name: string): Params {
+  const filtering = [{ field: 'name', operator: 'EQUAL', value: name }];
+  if (edge === 'adcreatives') return { fields: 'id,name,status', filtering, limit: 25 };
+  return { fields: 'id,name,status,effective_status', filtering, effective_status: LISTED_STATUS[edge], limit: 25 };
+}
 
 const VideoList = z.object({ data: z.array(z.object({ id: z.string(), title: z.string().optional() })), paging: Paging });
 
@@ -108,11 +124,11 @@ export function createMetaClient(opts: MetaClientOptions) {
         .map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]),
     );
 
-  async function call<T>(operation: string, method: 'GET' | 'POST', url: string, params: Params, schema: z.ZodType<T>): Promise<T> {
+  async function call<T>(operation: string, method: 'GET' | 'POST' | 'DELETE', url: string, params: Params, schema: z.ZodType<T>): Promise<T> {
     const res = await guarded('Meta', operation, () =>
-      method === 'GET'
-        ? http.get(url, { searchParams: { ...encode(params), access_token: opts.accessToken } })
-        : http.post(url, { form: { ...encode(params), access_token: opts.accessToken } }),
+      method === 'POST'
+        ? http.post(url, { form: { ...encode(params), access_token: opts.accessToken } })
+        : http(url, { method, searchParams: { ...encode(params), access_token: opts.accessToken } }),
     );
     let body: unknown;
     try {
@@ -172,34 +188,37 @@ export function createMetaClient(opts: MetaClientOptions) {
       return first.hash;
     },
 
-    /** Finds objects on an account edge by exact name, including paused and archived ones. */
+    /** Finds objects on an account edge by exact name, including paused and archived ones (not deleted). */
     async findByName(accountId: string, edge: Edge, name: string) {
-      const res = await call(`find ${edge} by name`, 'GET', `${act(accountId)}/${edge}`, {
-        fields: 'id,name,status,effective_status',
-        filtering: [{ field: 'name', operator: 'EQUAL', value: name }],
-        ...(edge === 'adcreatives'
-          ? {}
-          : { effective_status: ANY_AD_STATUS }),
-        limit: 5,
-      }, NamedList);
-      return res.data.filter((d) => d.name === name);
+      const rows = await allPages(`find ${edge} by name`, `${act(accountId)}/${edge}`, findByNameParams(edge, name), NamedList);
+      return rows.filter((d) => d.name === name);
     },
+
+    /** Deletes an object (campaign, ad set, ad, ad creative, video); a deleted campaign takes its children along. */
+    deleteObject: (id: string) => call('delete object', 'DELETE', `${root}/${id}`, {}, Success),
+
+    /**
+     * Proves the token may write to the account without creating anything: a campaign create with
+     * execution_options=["validate_only"] runs every check a real create does (reference 9).
+     */
+    validateWriteAccess: (accountId: string) =>
+      call('check write access', 'POST', `${act(accountId)}/campaigns`, {
+        name: 'maa|write-access-check',
+        objective: 'OUTCOME_TRAFFIC',
+        status: 'PAUSED',
+        special_ad_categories: [],
+        is_adset_budget_sharing_enabled: false,
+        execution_options: ['validate_only'],
+      }, Success),
 
     /** Uploads a video that Meta fetches itself from `fileUrl` (a public URL, e.g. Kie's result file). */
     uploadVideoFromUrl: (accountId: string, p: { fileUrl: string; title: string }) =>
       call('upload video', 'POST', `${act(accountId)}/advideos`, { file_url: p.fileUrl, title: p.title, name: p.title }, Created),
 
-    /** Videos are not idempotent: before re-uploading, look for one with the same title. */
-    async findVideoByTitle(accountId: string, title: string): Promise<string | undefined> {
-      let after: string | undefined;
-      for (let page = 0; page < 20; page++) {
-        const res = await call('find video by title', 'GET', `${act(accountId)}/advideos`, { fields: 'id,title', limit: 100, after }, VideoList);
-        const hit = res.data.find((v) => v.title === title);
-        if (hit) return hit.id;
-        after = res.paging?.next ? res.paging.cursors?.after : undefined;
-        if (!after) return undefined;
-      }
-      return undefined;
+    /** Videos are not idempotent: before re-uploading, look for those with the same title (the edge takes no name filter). */
+    async findVideosByTitle(accountId: string, title: string): Promise<string[]> {
+      const rows = await allPages('find video by title', `${act(accountId)}/advideos`, { fields: 'id,title' }, VideoList);
+      return rows.filter((v) => v.title === title).map((v) => v.id);
     },
 
     videoStatus: (videoId: string) =>
@@ -224,8 +243,7 @@ export function createMetaClient(opts: MetaClientOptions) {
 
     /** Current daily budgets (cents) of the given ad sets. */
     async adSetBudgets(accountId: string, adsetIds: string[]): Promise<Map<string, number>> {
-      const statuses = ['ACTIVE', 'PAUSED', 'CAMPAIGN_PAUSED', 'ARCHIVED', 'IN_PROCESS', 'WITH_ISSUES'];
-      const rows = await byIds('read ad set budgets', `${act(accountId)}/adsets`, adsetIds, { fields: 'id,daily_budget', effective_status: statuses }, AdSetBudgets);
+      const rows = await byIds('read ad set budgets', `${act(accountId)}/adsets`, adsetIds, { fields: 'id,daily_budget', effective_status: LISTED_STATUS.adsets }, AdSetBudgets);
       return new Map(rows.flatMap((a) => (a.daily_budget !== undefined ? [[a.id, a.daily_budget] as const] : [])));
     },
 

@@ -69,6 +69,9 @@ export async function startTestStack(
       MAX_LIVE_ADS: '100',
       TOTAL_DAILY_SPEND_CAP: '1000000',
       KIE_DAILY_CREDIT_CAP: '100000',
+      // A short lookup window after creates with an unknown outcome keeps the fault tests quick.
+      META_CREATE_LOOKUP_WINDOW_MS: '3000',
+      META_CREATE_LOOKUP_INTERVAL_MS: '500',
       ...opts.env,
   };
   const config = loadConfig(envVars, { dotenvPath: false });
