@@ -14,7 +14,7 @@ import type { Db } from '../db/client';
 import { creatives, generationTasks } from '../db/schema';
 import type { Hook } from '../learning/hook-library';
 import { domainFailure, mapErrors } from './errors';
-import { countResubmit, reserveGeneration, type SpendCapLimit } from './generation-budget';
+import { orphanNote, reserveGeneration, settleGeneration, submitCounted, type SpendCapLimit } from './generation-budget';
 import { renderCreative } from './overlay';
 import { KieApiError, resultUrls, type KieClient, type MarketRecord } from './ports/kie-client';
 
@@ -85,17 +85,17 @@ export function createImageActivities(deps: ImageDeps) {
         let task = deps.db.select().from(generationTasks).where(eq(generationTasks.key, key)).get();
         if (!task?.taskId) {
           // Record the intent before paying. Kie has no idempotency key nor a task search, so an attempt
-          // whose response was lost cannot be found again: each further attempt is counted against the cap.
-          if (!task) {
-            await reserveGeneration(deps.db, kie, { key, accountId, creativeId, model: cfg.imageModel, estimatedCredits: cfg.imageCredits }, { ...cfg, spendCap: deps.spendCap }, now());
-          } else countResubmit(deps.db, key, cfg.imageCredits);
-          const taskId = await kie.createImageTask({ model: cfg.imageModel, prompt, imageSize: '9:16' });
+          // whose response was lost cannot be found again: each further attempt is a paid task, guarded and counted.
+          await reserveGeneration(deps.db, kie, { key, accountId, creativeId, model: cfg.imageModel, estimatedCredits: cfg.imageCredits }, { ...cfg, spendCap: deps.spendCap }, now());
+          const taskId = await submitCounted(deps.db, key, cfg.imageCredits, cfg.creditUsd, now, () => kie.createImageTask({ model: cfg.imageModel, prompt, imageSize: '9:16' }));
           deps.db.update(generationTasks).set({ taskId, state: 'submitted' }).where(eq(generationTasks.key, key)).run();
           deps.db.update(creatives).set({ kieTaskId: taskId }).where(eq(creatives.id, creativeId)).run();
           task = deps.db.select().from(generationTasks).where(eq(generationTasks.key, key)).get()!;
           log.info('kie image task submitted', { creativeId, taskId });
         }
         const taskId = task.taskId!;
+        const settle = (end: Parameters<typeof settleGeneration>[2], fields: Parameters<typeof settleGeneration>[6]) =>
+          settleGeneration(deps.db, key, end, cfg.imageCredits, cfg.creditUsd, now(), fields);
 
         // Durable wait: poll, heartbeat (so a dead worker is noticed and cancellation arrives), sleep.
         const started = Date.parse(task.createdAt);
@@ -112,9 +112,9 @@ export function createImageActivities(deps: ImageDeps) {
         while (record.state !== 'success' && record.state !== 'fail') {
           if (now().getTime() - started > cfg.imageTimeoutMs) {
             const reason = `Kie task ${taskId} not finished after ${cfg.imageTimeoutMs} ms (last state ${record.state})`;
-            deps.db.update(generationTasks).set({ state: 'abandoned', failReason: reason }).where(eq(generationTasks.key, key)).run();
-            deps.db.update(creatives).set({ status: 'generation_failed', failReason: reason }).where(eq(creatives.id, creativeId)).run();
-            throw domainFailure('GenerationTimedOut', reason, { taskId });
+            // It may still finish and be charged: an abandoned task counts, as do lost-response ones.
+            const cost = settle({ state: 'abandoned', failReason: reason }, { status: 'generation_failed', failReason: reason });
+            throw domainFailure('GenerationTimedOut', `${reason}${orphanNote(cost)}`, { taskId, costCredits: cost.credits, costUsd: cost.usd });
           }
           heartbeat({ taskId, state: record.state });
           await sleep(cfg.pollIntervalMs);
@@ -122,10 +122,9 @@ export function createImageActivities(deps: ImageDeps) {
         }
         if (record.state === 'fail') {
           const reason = `Kie task ${taskId} failed: ${record.failCode ?? ''} ${record.failMsg ?? ''}`.trim();
-          // Failed market tasks are not charged (consumeCredits 0).
-          deps.db.update(generationTasks).set({ state: 'fail', failReason: reason, actualCredits: 0, completedAt: now().toISOString() }).where(eq(generationTasks.key, key)).run();
-          deps.db.update(creatives).set({ status: 'generation_failed', failReason: reason }).where(eq(creatives.id, creativeId)).run();
-          throw domainFailure('GenerationFailed', reason, { taskId, failCode: record.failCode });
+          // Failed market tasks are not charged (consumeCredits 0); earlier lost-response tasks still are.
+          const cost = settle({ state: 'fail', failReason: reason }, { status: 'generation_failed', failReason: reason });
+          throw domainFailure('GenerationFailed', `${reason}${orphanNote(cost)}`, { taskId, failCode: record.failCode, costCredits: cost.credits, costUsd: cost.usd });
         }
 
         const [url] = resultUrls(record);
@@ -136,16 +135,10 @@ export function createImageActivities(deps: ImageDeps) {
         await mkdir(dir, { recursive: true });
         const filePath = path.join(dir, `${creativeId.replace(/[^\w.-]/g, '_')}.png`);
         await writeFile(filePath, png);
-        const costCredits = cfg.imageCredits;
-        const costUsd = Math.round(costCredits * cfg.creditUsd * 10_000) / 10_000;
-        deps.db.update(generationTasks).set({ state: 'success', actualCredits: costCredits, resultUrl: url, completedAt: now().toISOString() }).where(eq(generationTasks.key, key)).run();
-        deps.db
-          .update(creatives)
-          .set({ status: 'generated', filePath, costCredits, costUsd, kieTaskId: taskId, updatedAt: now().toISOString() })
-          .where(eq(creatives.id, creativeId))
-          .run();
-        log.info('image creative rendered', { creativeId, taskId, filePath, attempt: activityInfo().attempt });
-        return { creativeId, filePath, model: cfg.imageModel, taskId, costCredits, costUsd };
+        // The cost is this task plus any lost-response task submitted before it (Kie charged those too).
+        const cost = settle({ state: 'success', resultUrl: url }, { status: 'generated', filePath, kieTaskId: taskId });
+        log.info('image creative rendered', { creativeId, taskId, filePath, costCredits: cost.credits, orphanTasks: cost.orphans, attempt: activityInfo().attempt });
+        return { creativeId, filePath, model: cfg.imageModel, taskId, costCredits: cost.credits, costUsd: cost.usd };
       });
     },
   };

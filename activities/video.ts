@@ -15,7 +15,7 @@ import type { Db } from '../db/client';
 import { creatives, generationTasks } from '../db/schema';
 import type { Hook } from '../learning/hook-library';
 import { domainFailure, mapErrors } from './errors';
-import { countResubmit, reserveGeneration, type CreditLimits } from './generation-budget';
+import { orphanNote, reserveGeneration, settleGeneration, submitCounted, type CreditLimits, type GenerationCost } from './generation-budget';
 import { KieApiError, type KieClient, type VeoModel, type VeoRecord } from './ports/kie-client';
 import { creativeIdOf } from './images';
 
@@ -84,23 +84,33 @@ export function createVideoActivities(deps: VideoDeps) {
   const now = deps.now ?? (() => new Date());
   const key = (creativeId: string) => `${creativeId}:kie.video`;
 
+  /** Credits one task of this creative's model costs (the row's estimate per submit for an unknown model). */
+  function unitCredits(creativeId: string): number {
+    const task = deps.db.select().from(generationTasks).where(eq(generationTasks.key, key(creativeId))).get();
+    if (!task) return deps.video.credits[deps.video.model];
+    return deps.video.credits[task.model as VeoModel] ?? task.estimatedCredits / Math.max(1, task.submitAttempts);
+  }
+
+  /** Ends the task row and the creative with the cost rule shared with images (generation-budget.ts). */
+  function settle(creativeId: string, end: Parameters<typeof settleGeneration>[2], fields: Parameters<typeof settleGeneration>[6]): GenerationCost {
+    return settleGeneration(deps.db, key(creativeId), end, unitCredits(creativeId), deps.creditUsd, now(), fields);
+  }
+
+  /** Returns the failure to throw, with what lost-response tasks cost in its message. */
   function recordFailure(creativeId: string, taskId: string, state: 'fail' | 'abandoned', reason: string) {
-    // Failed Veo generations are not charged (refunded); an abandoned one may still be: keep the estimate.
-    deps.db
-      .update(generationTasks)
-      .set({ state, failReason: reason, ...(state === 'fail' ? { actualCredits: 0 } : {}), completedAt: now().toISOString() })
-      .where(eq(generationTasks.key, key(creativeId)))
-      .run();
-    deps.db.update(creatives).set({ status: 'generation_failed', failReason: reason }).where(eq(creatives.id, creativeId)).run();
-    log.warn('video generation failed', { creativeId, taskId, reason });
+    // Failed Veo generations are not charged (refunded); an abandoned one may still be, and so may
+    // every earlier submit whose response was lost.
+    const cost = settle(creativeId, { state, failReason: reason }, { status: 'generation_failed', failReason: reason });
+    log.warn('video generation failed', { creativeId, taskId, reason, costCredits: cost.credits });
+    return { message: `${reason}${orphanNote(cost)}`, costCredits: cost.credits, costUsd: cost.usd };
   }
 
   function checkRecord(creativeId: string, taskId: string, record: VeoRecord | null): 'success' | 'pending' {
     if (!record || record.successFlag === 0) return 'pending';
     if (record.successFlag === 1) return 'success';
     const reason = `Veo task ${taskId} ${VEO_STATES[record.successFlag]}: ${record.errorCode ?? ''} ${record.errorMessage ?? ''}`.trim();
-    recordFailure(creativeId, taskId, 'fail', reason);
-    throw domainFailure('GenerationFailed', reason, { taskId, successFlag: record.successFlag, errorCode: record.errorCode });
+    const failed = recordFailure(creativeId, taskId, 'fail', reason);
+    throw domainFailure('GenerationFailed', failed.message, { taskId, successFlag: record.successFlag, errorCode: record.errorCode, costCredits: failed.costCredits, costUsd: failed.costUsd });
   }
 
   return {
@@ -122,14 +132,13 @@ export function createVideoActivities(deps: VideoDeps) {
         if (existing?.taskId) {
           return { creativeId, taskId: existing.taskId, model, estimatedCredits: existing.estimatedCredits, callbacks: !!deps.callbacks.url };
         }
-        if (!existing) {
-          await reserveGeneration(deps.db, kie, { key: key(creativeId), accountId, creativeId, model, estimatedCredits: estimate }, deps.limits, now());
-        } else countResubmit(deps.db, key(creativeId), estimate);
+        // A resubmit (the last create's response was lost) is one more paid task: guarded and counted like the first.
+        await reserveGeneration(deps.db, kie, { key: key(creativeId), accountId, creativeId, model, estimatedCredits: estimate }, { ...deps.limits, creditUsd: deps.creditUsd }, now());
         const token = callbackToken(deps.callbacks.tokenSecret, cycleId, slot);
         const callBackUrl = deps.callbacks.url
           ? `${deps.callbacks.url}?${new URLSearchParams({ wf: cycleId, slot: String(slot), token })}`
           : undefined;
-        const taskId = await kie.createVideoTask({ model, prompt, callBackUrl });
+        const taskId = await submitCounted(deps.db, key(creativeId), estimate, deps.creditUsd, now, () => kie.createVideoTask({ model, prompt, callBackUrl }));
         deps.db.update(generationTasks).set({ taskId, state: 'submitted', callbackToken: token }).where(eq(generationTasks.key, key(creativeId))).run();
         deps.db.update(creatives).set({ kieTaskId: taskId }).where(eq(creatives.id, creativeId)).run();
         log.info('veo task submitted', { creativeId, taskId, model, estimatedCredits: estimate });
@@ -155,8 +164,8 @@ export function createVideoActivities(deps: VideoDeps) {
           if (checkRecord(creativeId, taskId, record) === 'success') return { state: 'success' };
           if (now().getTime() - started > deps.video.waitLimitMs) {
             const reason = `Veo task ${taskId} not finished after ${Math.round(deps.video.waitLimitMs / 1000)} s: abandoned`;
-            recordFailure(creativeId, taskId, 'abandoned', reason);
-            throw domainFailure('GenerationTimedOut', reason, { taskId });
+            const failed = recordFailure(creativeId, taskId, 'abandoned', reason);
+            throw domainFailure('GenerationTimedOut', failed.message, { taskId, costCredits: failed.costCredits, costUsd: failed.costUsd });
           }
           // Sleep in short slices, heartbeating each: cancellation (a callback arrived) is delivered
           // through the heartbeat, and the server notices a dead worker within heartbeatTimeout.
@@ -186,16 +195,9 @@ export function createVideoActivities(deps: VideoDeps) {
         await mkdir(dir, { recursive: true });
         const filePath = path.join(dir, `${creativeId.replace(/[^\w.-]/g, '_')}.mp4`);
         await writeFile(filePath, bytes);
-        const task = deps.db.select().from(generationTasks).where(eq(generationTasks.key, key(creativeId))).get()!;
-        const costCredits = deps.video.credits[task.model as VeoModel] ?? task.estimatedCredits;
-        const costUsd = Math.round(costCredits * deps.creditUsd * 10_000) / 10_000;
-        deps.db.update(generationTasks).set({ state: 'success', actualCredits: costCredits, resultUrl: url, completedAt: now().toISOString() }).where(eq(generationTasks.key, key(creativeId))).run();
-        deps.db
-          .update(creatives)
-          .set({ status: 'generated', filePath, costCredits, costUsd, updatedAt: now().toISOString() })
-          .where(eq(creatives.id, creativeId))
-          .run();
-        return { state: 'done', creativeId, filePath, videoUrl: url, costCredits, costUsd };
+        // The cost is this task plus any lost-response task submitted before it (Kie charged those too).
+        const cost = settle(creativeId, { state: 'success', resultUrl: url }, { status: 'generated', filePath });
+        return { state: 'done', creativeId, filePath, videoUrl: url, costCredits: cost.credits, costUsd: cost.usd };
       });
     },
   };
