@@ -13,6 +13,7 @@ import { AdAccountIdKey } from '../temporal-config/search-attributes';
 import { installTemporalLogging, makeLogger } from '../workers/logger';
 import { adCycleWorkflow } from '../workflows/ad-cycle';
 import type { AdCycleInput } from '../workflows/ad-cycle-types';
+import { describeCause, rootCause } from '../workflows/failure';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -54,8 +55,11 @@ async function main(): Promise<number> {
     console.log(JSON.stringify({ workflowId, runId: handle.firstExecutionRunId, ...result, status: 'COMPLETED' }));
     return 0;
   } catch (err) {
-    const cause = err instanceof WorkflowFailedError && err.cause ? err.cause : err;
-    console.log(JSON.stringify({ workflowId, status: 'FAILED', error: (cause as Error).message }));
+    // The root cause (type, message, Graph code/subcode), not the "Activity task failed" wrapper.
+    const cause = rootCause(err);
+    const failure = err instanceof WorkflowFailedError ? (err.cause as { details?: unknown[] } | undefined)?.details?.[0] : undefined;
+    const stage = (failure as { stage?: string } | undefined)?.stage;
+    console.log(JSON.stringify({ workflowId, status: 'FAILED', error: describeCause(cause), cause, ...(stage ? { stage } : {}) }));
     return 1;
   } finally {
     await stack.shutdown();

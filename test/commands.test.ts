@@ -1,17 +1,34 @@
 /**
  * The commands as a user runs them: separate processes, real exit codes and output.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { freePort } from '../scripts/temporal-server';
+import { startMetaSimulator } from '../simulators/meta';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const run = (args: string[], env: Record<string, string>) =>
   spawnSync(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' });
+
+/** As `run`, without blocking this process: needed when a simulator runs inside the test process. */
+const runAsync = (args: string[], env: Record<string, string>) =>
+  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
 
 describe('commands', () => {
   it('npm run cycle brings up simulators and workers, runs one cycle and prints it as one JSON line', async () => {
@@ -33,6 +50,35 @@ describe('commands', () => {
     expect(out.workflowId).toMatch(/^ad-cycle-act_1234567890-manual-/);
     expect(out.created.adIds).toHaveLength(1);
     expect(out.decisions[0]).toMatch(/^choose /);
+  });
+
+  it('npm run cycle prints the root cause of a failed cycle (type, Graph code and subcode, stage) and records it', async () => {
+    const meta = await startMetaSimulator({ timeScale: 60 });
+    try {
+      const dataDir = mkdtempSync(path.join(os.tmpdir(), 'maa-cmd-'));
+      const env = {
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        DATA_DIR: dataDir,
+        // A real-looking setup whose token has expired: Graph answers 190/463.
+        FB_ACCESS_TOKEN: 'expired-token',
+        META_GRAPH_BASE_URL: meta.url,
+        KIE_SIM_PORT: String(await freePort()),
+        CALLBACK_PORT: String(await freePort()),
+      };
+      const r = await runAsync(['client/cycle.ts', '--ads', '1'], env);
+      expect(r.status, r.stderr).toBe(1);
+      const out = JSON.parse(r.stdout.trim());
+      expect(out).toMatchObject({ status: 'FAILED', stage: 'insights', cause: { type: 'MetaAuthorizationError', code: 190, subcode: 463 } });
+      expect(out.error).toMatch(/^MetaAuthorizationError \(Graph code 190\/463\): Meta read insights: Error validating access token/);
+      expect(r.stdout).not.toContain('Activity task failed');
+      const db = new Database(path.join(dataDir, 'performance.db'), { readonly: true });
+      const row = db.prepare('select status, result from cycles where cycle_id = ?').get(out.workflowId) as { status: string; result: string };
+      db.close();
+      expect(row.status).toBe('failed');
+      expect(JSON.parse(row.result).failure).toMatchObject({ type: 'MetaAuthorizationError', code: 190, stage: 'insights' });
+    } finally {
+      await meta.close();
+    }
   });
 
   it('npm run schedule creates, describes, pauses, pauses launches and deletes the account schedule', () => {

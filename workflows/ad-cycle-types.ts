@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { FetchInsightsResult } from '../activities/insights';
+import type { RootCause } from './failure';
 
 export const POLICIES = ['thompson', 'thompson-discounted', 'thompson-changepoint', 'thompson-flat', 'epsilon-greedy', 'uniform', 'ucb1'] as const;
 
@@ -30,7 +31,7 @@ export type AdCycleParams = z.output<typeof AdCycleInputSchema>;
 export const SetLaunchesPausedSchema = z.object({ paused: z.boolean(), reason: z.string().max(500).optional() }).strict();
 export type SetLaunchesPausedArgs = z.infer<typeof SetLaunchesPausedSchema>;
 
-export type CycleStage = 'starting' | 'insights' | 'planning' | 'optimizing' | 'paused' | 'generating' | 'waiting-for-video' | 'launching' | 'recording' | 'done';
+export type CycleStage = 'starting' | 'insights' | 'planning' | 'optimizing' | 'paused' | 'generating' | 'waiting-for-video' | 'launching' | 'recording' | 'done' | 'failed';
 
 /** Kie's completion callback, relayed by the callback endpoint as a signal. */
 export const KieCallbackSchema = z.object({ slot: z.number().int().min(0), taskId: z.string().min(1), code: z.number().int() }).strict();
@@ -61,6 +62,13 @@ export interface CycleStatus {
   launchesPaused: boolean;
   pauseReason?: string;
   slots: SlotResult[];
+  /** Why the cycle failed, and at which stage (its root cause, Graph code included). */
+  failure?: CycleFailure;
+}
+
+/** The root cause of a failed cycle, as the status query, `cycles` and `npm run cycle` show it. */
+export interface CycleFailure extends RootCause {
+  stage: CycleStage;
 }
 
 export type CycleOutcome = 'launched' | 'partial' | 'nothing-launched' | 'no-capacity' | 'paused' | 'insights-only';

@@ -15,7 +15,9 @@ import {
   defineQuery,
   defineSignal,
   defineUpdate,
+  isCancellation,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -42,6 +44,7 @@ import {
   type SetLaunchesPausedArgs,
   type SlotResult,
 } from './ad-cycle-types';
+import { describeCause, rootCause, type RootCause } from './failure';
 
 // --- Activity options, one proxy per queue and behaviour ------------------------------------
 const insightsActs = proxyActivities<InsightsActivities>({
@@ -147,150 +150,212 @@ export async function adCycleWorkflow(rawInput: AdCycleInput): Promise<AdCycleRe
     return true;
   };
 
-  stage('insights');
-  const insights = await insightsActs.fetchInsights({ accountId, cycleId });
-
-  stage('planning');
-  const plan = await insightsActs.planCycle({ accountId, cycleId, wanted: input.adsPerRun, policy: input.policy, format: input.format });
-  state.slots = plan.slots.map((s) => ({ slot: s.slot, hookId: s.hookId, format: s.format, status: 'planned' }));
-  if (plan.slots.length) {
-    upsertSearchAttributes([
-      { key: AdHooksKey, value: [...new Set(plan.slots.map((s) => s.hookId))] },
-      { key: CreativeFormatsKey, value: [...new Set(plan.slots.map((s) => s.format))] },
-    ]);
-  }
-  const decisions = [
-    ...plan.slots.map((s) => `choose ${s.hookId} (${s.format}): ${s.reason}`),
-    ...plan.skipped.map((s) => `skip: ${s.reason}`),
-  ];
-
-  if (plan.actions.length) {
-    stage('optimizing');
-    try {
-      const applied = await campaignActs.applyActions({ accountId, cycleId, actions: plan.actions });
-      decisions.push(...applied.applied.map((a) => `${a.kind} ${a.creativeId}: ${a.reason}`));
-      decisions.push(...applied.skipped.map((a) => `not ${a.kind === 'pause' ? 'paused' : 'scaled'} ${a.creativeId}: ${a.why}`));
-    } catch (err) {
-      decisions.push(`pause/scale failed: ${failureMessage(err)}`);
-    }
-  }
-
-  /**
-   * Submit one Veo task, wait for it (polling activity raced with Kie's callback signal), then
-   * confirm on record-info. A callback that arrives before the task is really done sends us back
-   * to polling, so a forged or early callback cannot skip the wait.
-   */
-  const generateVideo = async (planned: PlannedSlot, slot: SlotResult) => {
-    const sub = await videoActs.submitVideo({ accountId, cycleId, slot: planned.slot, hookId: planned.hookId });
-    Object.assign(slot, { creativeId: sub.creativeId, kieTaskId: sub.taskId });
-    stage('waiting-for-video');
-    for (let round = 0; round < 3; round++) {
-      const scope = new CancellationScope();
-      const polling = scope.run(() => videoWait.awaitVideo({ creativeId: sub.creativeId, taskId: sub.taskId }));
-      const called = round === 0 ? condition(() => callbacks.has(sub.taskId)).then(() => 'callback' as const) : new Promise<never>(() => {});
-      const endedBy = await Promise.race([polling.then(() => 'polling' as const), called]);
-      if (endedBy === 'callback') {
-        scope.cancel();
-        polling.catch(() => undefined); // its cancellation is expected
-      }
-      slot.videoWaitEndedBy = endedBy;
-      const done = await videoActs.finishVideo({ creativeId: sub.creativeId, taskId: sub.taskId });
-      if (done.state === 'done') return done;
-    }
-    throw ApplicationFailure.nonRetryable(`Veo task ${sub.taskId} never confirmed as finished`, 'GenerationTimedOut');
+  /** Set when Meta refuses the account's token or permissions: nothing more is paid for, and the cycle fails. */
+  let stopped: RootCause | undefined;
+  const stopIfUnauthorized = (err: unknown) => {
+    const cause = rootCause(err);
+    if (cause.type === 'MetaAuthorizationError') stopped ??= cause;
   };
 
-  const recordFailure = (slot: SlotResult) =>
-    insightsActs.recordSlotFailure({
-      accountId,
+  try {
+    stage('insights');
+    const insights = await insightsActs.fetchInsights({ accountId, cycleId });
+
+    stage('planning');
+    const plan = await insightsActs.planCycle({ accountId, cycleId, wanted: input.adsPerRun, policy: input.policy, format: input.format });
+    state.slots = plan.slots.map((s) => ({ slot: s.slot, hookId: s.hookId, format: s.format, status: 'planned' }));
+    if (plan.slots.length) {
+      upsertSearchAttributes([
+        { key: AdHooksKey, value: [...new Set(plan.slots.map((s) => s.hookId))] },
+        { key: CreativeFormatsKey, value: [...new Set(plan.slots.map((s) => s.format))] },
+      ]);
+    }
+    const decisions = [
+      ...plan.slots.map((s) => `choose ${s.hookId} (${s.format}): ${s.reason}`),
+      ...plan.skipped.map((s) => `skip: ${s.reason}`),
+    ];
+
+    if (plan.actions.length) {
+      stage('optimizing');
+      try {
+        const applied = await campaignActs.applyActions({ accountId, cycleId, actions: plan.actions });
+        decisions.push(...applied.applied.map((a) => `${a.kind} ${a.creativeId}: ${a.reason}`));
+        decisions.push(...applied.skipped.map((a) => `not ${a.kind === 'pause' ? 'paused' : 'scaled'} ${a.creativeId}: ${a.why}`));
+      } catch (err) {
+        decisions.push(`pause/scale failed: ${failureMessage(err)}`);
+        stopIfUnauthorized(err);
+      }
+    }
+    // Prove the token may write before anything is paid for: a token that can read but not write
+    // would otherwise buy a creative every cycle that can never launch. (Cycles started before this
+    // check existed replay without it.)
+    if (plan.slots.length && !stopped && patched('write-access-check')) {
+      await campaignActs.checkWriteAccess({ accountId });
+    }
+    if (stopped) throw accountStopped(stopped);
+
+    /**
+     * Submit one Veo task, wait for it (polling activity raced with Kie's callback signal), then
+     * confirm on record-info. A callback that arrives before the task is really done sends us back
+     * to polling, so a forged or early callback cannot skip the wait.
+     */
+    const generateVideo = async (planned: PlannedSlot, slot: SlotResult) => {
+      const sub = await videoActs.submitVideo({ accountId, cycleId, slot: planned.slot, hookId: planned.hookId });
+      Object.assign(slot, { creativeId: sub.creativeId, kieTaskId: sub.taskId });
+      stage('waiting-for-video');
+      for (let round = 0; round < 3; round++) {
+        const scope = new CancellationScope();
+        const polling = scope.run(() => videoWait.awaitVideo({ creativeId: sub.creativeId, taskId: sub.taskId }));
+        const called = round === 0 ? condition(() => callbacks.has(sub.taskId)).then(() => 'callback' as const) : new Promise<never>(() => {});
+        const endedBy = await Promise.race([polling.then(() => 'polling' as const), called]);
+        if (endedBy === 'callback') {
+          scope.cancel();
+          polling.catch(() => undefined); // its cancellation is expected
+        }
+        slot.videoWaitEndedBy = endedBy;
+        const done = await videoActs.finishVideo({ creativeId: sub.creativeId, taskId: sub.taskId });
+        if (done.state === 'done') return done;
+      }
+      throw ApplicationFailure.nonRetryable(`Veo task ${sub.taskId} never confirmed as finished`, 'GenerationTimedOut');
+    };
+
+    const recordFailure = (slot: SlotResult) =>
+      insightsActs.recordSlotFailure({
+        accountId,
+        cycleId,
+        slot: slot.slot,
+        hookId: slot.hookId,
+        format: slot.format,
+        status: slot.status as 'generation_failed' | 'launch_failed' | 'skipped',
+        reason: slot.reason ?? 'unknown',
+      });
+
+    let pausedOut = false;
+    const skipPaused = (slot: SlotResult) => {
+      Object.assign(slot, { status: 'skipped', reason: `launches paused: ${state.pauseReason ?? ''}`.trim() });
+      pausedOut = true;
+    };
+    const skipStopped = (slot: SlotResult) => Object.assign(slot, { status: 'skipped', reason: `account stopped: ${describeCause(stopped!)}` });
+    const runSlot = async (planned: PlannedSlot, slot: SlotResult) => {
+      if (stopped) return skipStopped(slot);
+      if (!(await launchesAllowed('generating'))) return skipPaused(slot);
+      slot.status = 'generating';
+      try {
+        if (planned.format === 'video') {
+          const done = await generateVideo(planned, slot);
+          Object.assign(slot, { status: 'generated', creativeId: done.creativeId, costUsd: done.costUsd, filePath: done.filePath });
+        } else {
+          const img = await imageActs.generateImageCreative({ accountId, cycleId, slot: planned.slot, hookId: planned.hookId });
+          Object.assign(slot, { status: 'generated', creativeId: img.creativeId, kieTaskId: img.taskId, costUsd: img.costUsd, filePath: img.filePath });
+        }
+      } catch (err) {
+        // What the generation still cost (a lost-response Kie task is charged though never seen).
+        const costUsd = failureCostUsd(err);
+        Object.assign(slot, { status: isSkip(err) ? 'skipped' : 'generation_failed', reason: failureMessage(err), ...(costUsd ? { costUsd } : {}) });
+        await recordFailure(slot);
+        return;
+      }
+      if (stopped || !(await launchesAllowed('launching'))) {
+        if (stopped) skipStopped(slot);
+        else skipPaused(slot);
+        return recordFailure(slot); // the creative exists (and was paid for): say why it is not live
+      }
+      slot.status = 'launching';
+      try {
+        const launched = await campaignActs.launchCreative({ accountId, creativeId: slot.creativeId! });
+        Object.assign(slot, { status: 'launched', meta: { campaignId: launched.campaignId, adsetId: launched.adsetId, adCreativeId: launched.adCreativeId, adId: launched.adId } });
+      } catch (err) {
+        Object.assign(slot, { status: isSkip(err) ? 'skipped' : 'launch_failed', reason: failureMessage(err) });
+        stopIfUnauthorized(err);
+        await recordFailure(slot);
+      }
+    };
+    await Promise.all(plan.slots.map((p, i) => runSlot(p, state.slots[i]!)));
+    if (stopped) throw accountStopped(stopped);
+
+    stage('recording');
+    const launched = state.slots.filter((s) => s.status === 'launched');
+    const outcome: CycleOutcome =
+      plan.slots.length === 0
+        ? input.adsPerRun === 0
+          ? 'insights-only'
+          : 'no-capacity'
+        : launched.length === plan.slots.length
+          ? 'launched'
+          : launched.length > 0
+            ? 'partial'
+            : pausedOut
+              ? 'paused'
+              : 'nothing-launched';
+    for (const s of state.slots.filter((x) => x.status !== 'launched')) decisions.push(`slot ${s.slot} ${s.hookId}: ${s.status}${s.reason ? ` — ${s.reason}` : ''}`);
+    const result: AdCycleResult = {
       cycleId,
-      slot: slot.slot,
-      hookId: slot.hookId,
-      format: slot.format,
-      status: slot.status as 'generation_failed' | 'launch_failed' | 'skipped',
-      reason: slot.reason ?? 'unknown',
+      accountId,
+      status: 'completed',
+      outcome,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      insights,
+      policy: plan.policy,
+      bestHook: plan.bestHook,
+      findings: plan.insights,
+      decisions,
+      slots: state.slots,
+      created: {
+        campaignIds: launched.map((s) => s.meta!.campaignId),
+        adsetIds: launched.map((s) => s.meta!.adsetId),
+        adCreativeIds: launched.map((s) => s.meta!.adCreativeId),
+        adIds: launched.map((s) => s.meta!.adId),
+      },
+      generationCostUsd: state.slots.reduce((sum, s) => sum + (s.costUsd ?? 0), 0),
+    };
+    await insightsActs.recordCycle({ accountId, cycleId, status: outcome, result });
+    upsertSearchAttributes([
+      { key: CycleOutcomeKey, value: outcome },
+      { key: AdsLaunchedKey, value: launched.length },
+    ]);
+    stage('done');
+    log.info('cycle finished', { cycleId, outcome, launched: launched.length });
+    return result;
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    throw await failCycle(err);
+  }
+
+  /** Records the failed cycle (in `cycles`, the status query and its search attributes) and builds the failure it ends with. */
+  async function failCycle(err: unknown): Promise<ApplicationFailure> {
+    const cause = rootCause(err);
+    const failedStage = state.stage;
+    state.failure = { ...cause, stage: failedStage };
+    upsertSearchAttributes([{ key: CycleOutcomeKey, value: 'failed' }]);
+    stage('failed');
+    const failed = { cycleId, accountId, status: 'failed', startedAt, finishedAt: new Date().toISOString(), failure: state.failure, slots: state.slots };
+    try {
+      await insightsActs.recordCycle({ accountId, cycleId, status: 'failed', result: failed });
+    } catch (recordErr) {
+      log.error('could not record the failed cycle', { cycleId, error: failureMessage(recordErr) });
+    }
+    // Non-retryable: a schedule with pauseOnFailure pauses itself, and the root cause is the message.
+    return ApplicationFailure.create({
+      type: cause.type,
+      message: `cycle failed while ${failedStage}: ${describeCause(cause)}`,
+      nonRetryable: true,
+      details: [state.failure],
+      cause: err instanceof Error ? err : undefined,
     });
+  }
+}
 
-  let pausedOut = false;
-  const skipPaused = (slot: SlotResult) => {
-    Object.assign(slot, { status: 'skipped', reason: `launches paused: ${state.pauseReason ?? ''}`.trim() });
-    pausedOut = true;
-  };
-  const runSlot = async (planned: PlannedSlot, slot: SlotResult) => {
-    if (!(await launchesAllowed('generating'))) return skipPaused(slot);
-    slot.status = 'generating';
-    try {
-      if (planned.format === 'video') {
-        const done = await generateVideo(planned, slot);
-        Object.assign(slot, { status: 'generated', creativeId: done.creativeId, costUsd: done.costUsd, filePath: done.filePath });
-      } else {
-        const img = await imageActs.generateImageCreative({ accountId, cycleId, slot: planned.slot, hookId: planned.hookId });
-        Object.assign(slot, { status: 'generated', creativeId: img.creativeId, kieTaskId: img.taskId, costUsd: img.costUsd, filePath: img.filePath });
-      }
-    } catch (err) {
-      Object.assign(slot, { status: isSkip(err) ? 'skipped' : 'generation_failed', reason: failureMessage(err) });
-      await recordFailure(slot);
-      return;
-    }
-    if (!(await launchesAllowed('launching'))) {
-      skipPaused(slot);
-      return recordFailure(slot); // the creative exists (and was paid for): say why it is not live
-    }
-    slot.status = 'launching';
-    try {
-      const launched = await campaignActs.launchCreative({ accountId, creativeId: slot.creativeId! });
-      Object.assign(slot, { status: 'launched', meta: { campaignId: launched.campaignId, adsetId: launched.adsetId, adCreativeId: launched.adCreativeId, adId: launched.adId } });
-    } catch (err) {
-      Object.assign(slot, { status: isSkip(err) ? 'skipped' : 'launch_failed', reason: failureMessage(err) });
-      await recordFailure(slot);
-    }
-  };
-  await Promise.all(plan.slots.map((p, i) => runSlot(p, state.slots[i]!)));
+/** The failure a cycle ends with when Meta refuses the account's token or permissions. */
+function accountStopped(cause: RootCause): ApplicationFailure {
+  return ApplicationFailure.create({ type: 'MetaAuthorizationError', message: cause.message, nonRetryable: true, details: [cause] });
+}
 
-  stage('recording');
-  const launched = state.slots.filter((s) => s.status === 'launched');
-  const outcome: CycleOutcome =
-    plan.slots.length === 0
-      ? input.adsPerRun === 0
-        ? 'insights-only'
-        : 'no-capacity'
-      : launched.length === plan.slots.length
-        ? 'launched'
-        : launched.length > 0
-          ? 'partial'
-          : pausedOut
-            ? 'paused'
-            : 'nothing-launched';
-  for (const s of state.slots.filter((x) => x.status !== 'launched')) decisions.push(`slot ${s.slot} ${s.hookId}: ${s.status}${s.reason ? ` — ${s.reason}` : ''}`);
-  const result: AdCycleResult = {
-    cycleId,
-    accountId,
-    status: 'completed',
-    outcome,
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    insights,
-    policy: plan.policy,
-    bestHook: plan.bestHook,
-    findings: plan.insights,
-    decisions,
-    slots: state.slots,
-    created: {
-      campaignIds: launched.map((s) => s.meta!.campaignId),
-      adsetIds: launched.map((s) => s.meta!.adsetId),
-      adCreativeIds: launched.map((s) => s.meta!.adCreativeId),
-      adIds: launched.map((s) => s.meta!.adId),
-    },
-    generationCostUsd: state.slots.reduce((sum, s) => sum + (s.costUsd ?? 0), 0),
-  };
-  await insightsActs.recordCycle({ accountId, cycleId, status: outcome, result });
-  upsertSearchAttributes([
-    { key: CycleOutcomeKey, value: outcome },
-    { key: AdsLaunchedKey, value: launched.length },
-  ]);
-  stage('done');
-  log.info('cycle finished', { cycleId, outcome, launched: launched.length });
-  return result;
+/** The `costUsd` a generation failure carries in its details (0 when none). */
+function failureCostUsd(err: unknown): number {
+  const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
+  const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as { costUsd?: unknown } | undefined) : undefined;
+  return typeof details?.costUsd === 'number' ? details.costUsd : 0;
 }
 
 /** Budget and cap refusals are decisions, not failures. */
