@@ -4,7 +4,11 @@
  *   RECORD_HISTORIES=1 npx vitest run test/record-histories.test.ts
  * It also writes one deliberately incompatible copy (an activity renamed in the history), which the
  * replay test must reject: that proves the replay harness can fail.
+ *
+ * A history already committed is kept as it is (it stands for cycles recorded by older code, which
+ * must go on replaying); only new scenarios are written, unless RECORD_HISTORIES=overwrite.
  */
+import { existsSync } from 'node:fs';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, it } from 'vitest';
@@ -13,7 +17,8 @@ import { historyOf } from './helpers/history';
 import { startTestStack, type TestStack } from './helpers/stack';
 
 const DIR = fileURLToPath(new URL('./histories/', import.meta.url));
-const record = process.env.RECORD_HISTORIES === '1';
+const record = process.env.RECORD_HISTORIES === '1' || process.env.RECORD_HISTORIES === 'overwrite';
+const overwrite = process.env.RECORD_HISTORIES === 'overwrite';
 
 describe.runIf(record)('record replay histories', () => {
   let stack: TestStack;
@@ -24,9 +29,9 @@ describe.runIf(record)('record replay histories', () => {
 
   it('records a two-ad cycle, a paused-and-resumed cycle, a failed generation and a video cycle ended by callback', async () => {
     const save = async (name: string, handle: Awaited<ReturnType<TestStack['startCycle']>>) => {
-      await handle.result();
+      await handle.result().catch(() => undefined); // failed cycles are histories too
       const { json } = await historyOf(handle);
-      writeFileSync(`${DIR}${name}.json`, json);
+      if (overwrite || !existsSync(`${DIR}${name}.json`)) writeFileSync(`${DIR}${name}.json`, json);
       return JSON.parse(json) as { events: Array<Record<string, any>> };
     };
     const two = await save('ad-cycle-two-ads', await stack.startCycle({ adsPerRun: 2 }));
@@ -40,6 +45,12 @@ describe.runIf(record)('record replay histories', () => {
     await save('ad-cycle-generation-failed', await stack.startCycle({ adsPerRun: 2 }));
 
     await save('ad-cycle-video-callback', await stack.startCycle({ adsPerRun: 1, format: 'video' }));
+
+    // Recorded since the write-access check (patched 'write-access-check') and failed-cycle recording.
+    await save('ad-cycle-write-checked', await stack.startCycle({ adsPerRun: 1 }));
+    stack.meta.injectFault({ match: { method: 'POST', path: '/adsets' }, kind: 'error', code: 200, message: 'Requires ads_management permission', times: 1 });
+    await save('ad-cycle-launch-unauthorized', await stack.startCycle({ adsPerRun: 1 }));
+    stack.meta.clearFaults();
 
     // The incompatible copy: the first activity the history scheduled is renamed, as if the code
     // had changed the order/kind of its commands without patched().
