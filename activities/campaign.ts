@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import type { Db } from '../db/client';
 import { budgetEdits, creatives, generationTasks } from '../db/schema';
 import { capRoom, worstDaySpendCents } from '../learning/capacity';
-import type { Hook } from '../learning/hook-library';
+import type { Accounts, AccountCaps } from './accounts';
 import { sweepDuplicates } from './duplicates';
 import { domainFailure, mapErrors, nothingCreated } from './errors';
 import { generationCostTodayCents, mediaCommittedTodayCents } from './generation-budget';
@@ -19,10 +19,7 @@ import type { MetaClient } from './ports/meta-client';
 
 export interface CampaignDeps {
   db: Db;
-  meta: () => MetaClient;
-  hooks: () => Hook[];
-  account: { pageId: string; landingUrl: string; customAudienceIds: string[]; countries: string[]; callToAction: string };
-  caps: { adSetDailyBudgetCents: number; totalDailySpendCapCents: number; maxLiveAds: number; maxAdSetDailyBudgetCents: number };
+  accounts: Accounts;
   creditUsd: number;
   /** How long to wait for Meta to process an uploaded video, and how often to look. */
   metaVideo?: { waitLimitMs: number; pollMs: number };
@@ -77,28 +74,28 @@ export function createCampaignActivities(deps: CampaignDeps) {
   });
 
   /** Committed daily spend, in cents: media (mediaCommittedTodayCents) plus today's generation cost. */
-  function committedTodayCents(accountId: string): { liveAds: number; cents: number } {
-    const media = mediaCommittedTodayCents(deps.db, accountId, now(), deps.caps.adSetDailyBudgetCents);
+  function committedTodayCents(accountId: string, caps: AccountCaps): { liveAds: number; cents: number } {
+    const media = mediaCommittedTodayCents(deps.db, accountId, now(), caps.adSetDailyBudgetCents);
     return { liveAds: media.liveAds, cents: media.cents + generationCostTodayCents(deps.db, accountId, now(), deps.creditUsd) };
   }
 
   /** Reserves the ad set's budget under the caps, atomically with the status change. */
-  function reserveBudget(accountId: string, creativeId: string): number {
-    const budget = deps.caps.adSetDailyBudgetCents;
+  function reserveBudget(accountId: string, creativeId: string, caps: AccountCaps): number {
+    const budget = caps.adSetDailyBudgetCents;
     return deps.db.transaction((tx) => {
       const row = tx.select().from(creatives).where(eq(creatives.id, creativeId)).get();
       if (!row) throw domainFailure('NotFound', `creative ${creativeId} does not exist`);
       if (row.status === 'launching' || row.status === 'launched') return row.dailyBudgetCents ?? budget;
       if (row.status !== 'generated') throw domainFailure('InvalidInput', `creative ${creativeId} is ${row.status}, not generated`);
-      const { liveAds, cents } = committedTodayCents(accountId);
+      const { liveAds, cents } = committedTodayCents(accountId, caps);
       // The creative is already generated (its cost is in `cents` if paid today): launching it commits its budget only.
       const worst = worstDaySpendCents(budget);
-      const room = capRoom({ maxLiveAds: deps.caps.maxLiveAds, dailySpendCapCents: deps.caps.totalDailySpendCapCents, liveAds, committedCents: cents, perLaunchCents: worst });
+      const room = capRoom({ maxLiveAds: caps.maxLiveAds, dailySpendCapCents: caps.totalDailySpendCapCents, liveAds, committedCents: cents, perLaunchCents: worst });
       const why =
         room.byCount < 1
-          ? `live-ad cap: ${liveAds} live, max ${deps.caps.maxLiveAds}`
+          ? `live-ad cap: ${liveAds} live, max ${caps.maxLiveAds}`
           : room.bySpend < 1
-            ? `daily spend cap: ${cents} committed + ${worst} (a ${budget}-cent budget's worst day) > ${deps.caps.totalDailySpendCapCents} cents`
+            ? `daily spend cap: ${cents} committed + ${worst} (a ${budget}-cent budget's worst day) > ${caps.totalDailySpendCapCents} cents`
             : undefined;
       if (why) {
         tx.update(creatives).set({ status: 'skipped', failReason: why }).where(eq(creatives.id, creativeId)).run();
@@ -148,15 +145,16 @@ export function createCampaignActivities(deps: CampaignDeps) {
   return {
     /** Fails (MetaAuthorizationError) unless the token may create on the account; creates nothing. */
     async checkWriteAccess({ accountId }: { accountId: string }): Promise<void> {
-      await mapErrors(() => deps.meta().validateWriteAccess(accountId));
+      await mapErrors(() => deps.accounts(accountId).meta().validateWriteAccess(accountId));
     },
 
     async launchCreative({ accountId, creativeId }: LaunchCreativeInput): Promise<LaunchCreativeResult> {
       return mapErrors(async () => {
-        const meta = deps.meta();
-        const budget = reserveBudget(accountId, creativeId);
+        const account = deps.accounts(accountId);
+        const meta = account.meta();
+        const budget = reserveBudget(accountId, creativeId, account.caps);
         const row = deps.db.select().from(creatives).where(eq(creatives.id, creativeId)).get()!;
-        const hook = deps.hooks().find((h) => h.id === row.hookId);
+        const hook = account.hooks().find((h) => h.id === row.hookId);
         if (!hook) throw domainFailure('InvalidInput', `hook ${row.hookId} is not in the hook library`);
         if (!row.filePath) throw domainFailure('InvalidInput', `creative ${creativeId} has no rendered file`);
         const name = (kind: string) => metaName(creativeId, hook.id, kind);
@@ -186,10 +184,10 @@ export function createCampaignActivities(deps: CampaignDeps) {
             bid_strategy: 'LOWEST_COST_WITHOUT_CAP',
             destination_type: 'WEBSITE',
             targeting: {
-              geo_locations: { countries: deps.account.countries },
+              geo_locations: { countries: account.countries },
               age_min: 18,
               age_max: 65,
-              ...(deps.account.customAudienceIds.length ? { custom_audiences: deps.account.customAudienceIds.map((id) => ({ id })) } : {}),
+              ...(account.customAudienceIds.length ? { custom_audiences: account.customAudienceIds.map((id) => ({ id })) } : {}),
               publisher_platforms: ['facebook', 'instagram'],
               facebook_positions: ['story', 'facebook_reels'],
               instagram_positions: ['story', 'reels'],
@@ -203,20 +201,20 @@ export function createCampaignActivities(deps: CampaignDeps) {
         heartbeat('adset');
         let media: { imageHash?: string; videoId?: string };
         let storySpec: Record<string, unknown>;
-        const cta = { type: deps.account.callToAction, value: { link: deps.account.landingUrl } };
+        const cta = { type: account.callToAction, value: { link: account.landingUrl } };
         if (row.format === 'video') {
           const videoId = await ensureVideo(meta, accountId, creativeId, name('video'));
           const thumbnail = await waitForVideo(meta, videoId);
           media = { videoId };
-          storySpec = { page_id: deps.account.pageId, video_data: { video_id: videoId, image_url: thumbnail, title: hook.headline, message: hook.primaryText, call_to_action: cta } };
+          storySpec = { page_id: account.pageId, video_data: { video_id: videoId, image_url: thumbnail, title: hook.headline, message: hook.primaryText, call_to_action: cta } };
         } else {
           // Same bytes give the same hash, so a re-upload after a crash is harmless.
           const imageHash = row.metaImageHash ?? (await meta.uploadImage(accountId, `${creativeId.replace(/[^\w-]/g, '_')}.png`, await readFile(row.filePath)));
           deps.db.update(creatives).set({ metaImageHash: imageHash }).where(eq(creatives.id, creativeId)).run();
           media = { imageHash };
           storySpec = {
-            page_id: deps.account.pageId,
-            link_data: { link: deps.account.landingUrl, message: hook.primaryText, name: hook.headline, image_hash: imageHash, call_to_action: cta },
+            page_id: account.pageId,
+            link_data: { link: account.landingUrl, message: hook.primaryText, name: hook.headline, image_hash: imageHash, call_to_action: cta },
           };
         }
         const adCreative = await ensureCreated(deps.db, effect('creative'), byName('adcreatives', 'creative'), async () =>
@@ -257,7 +255,8 @@ export function createCampaignActivities(deps: CampaignDeps) {
     /** Pauses losers and scales winners, idempotently, within caps and Meta's budget-edit limit. */
     async applyActions({ accountId, cycleId, actions }: ApplyActionsInput): Promise<ApplyActionsResult> {
       return mapErrors(async () => {
-        const meta = deps.meta();
+        const { caps, meta: metaOf } = deps.accounts(accountId);
+        const meta = metaOf();
         const applied: ApplyActionsResult['applied'] = [];
         const skipped: ApplyActionsResult['skipped'] = [];
         for (const action of actions) {
@@ -272,8 +271,8 @@ export function createCampaignActivities(deps: CampaignDeps) {
             applied.push({ ...action, adsetId: row.metaAdsetId });
             continue;
           }
-          const from = row.dailyBudgetCents ?? deps.caps.adSetDailyBudgetCents;
-          const to = Math.min(action.toBudgetCents ?? from, deps.caps.maxAdSetDailyBudgetCents);
+          const from = row.dailyBudgetCents ?? caps.adSetDailyBudgetCents;
+          const to = Math.min(action.toBudgetCents ?? from, caps.maxAdSetDailyBudgetCents);
           const key = `${cycleId}:${row.metaAdsetId}:budget`;
           const done = deps.db.select().from(budgetEdits).where(eq(budgetEdits.key, key)).get();
           if (done) {
@@ -291,13 +290,13 @@ export function createCampaignActivities(deps: CampaignDeps) {
             .from(budgetEdits)
             .where(and(eq(budgetEdits.adsetId, row.metaAdsetId), gte(budgetEdits.createdAt, hourAgo)))
             .get()!.n;
-          const { cents } = committedTodayCents(accountId);
+          const { cents } = committedTodayCents(accountId, caps);
           const why =
             to <= from
               ? 'not an increase'
               : recent >= 4
                 ? 'Meta allows 4 budget edits per ad set per hour'
-                : cents - worstDaySpendCents(from) + worstDaySpendCents(to) > deps.caps.totalDailySpendCapCents
+                : cents - worstDaySpendCents(from) + worstDaySpendCents(to) > caps.totalDailySpendCapCents
                   ? 'would exceed the daily spend cap'
                   : undefined;
           if (why) {

@@ -10,6 +10,7 @@ import { creatives, generationTasks, performance } from '../db/schema';
 import { worstDaySpendCents } from '../learning/capacity';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { NonRetryableType } from '../temporal-config/retry';
+import type { AccountContext } from './accounts';
 import { domainFailure, toFailure } from './errors';
 import { KieApiError, type KieClient } from './ports/kie-client';
 
@@ -32,6 +33,17 @@ export interface CreditLimits {
   minBalance: number;
   /** When set, a generation must leave room under the spend cap for itself and its launch. */
   spendCap?: SpendCapLimit;
+}
+
+/** The guard's limits for one account: its own credit and spend caps, the key's minimum balance. */
+export function creditLimitsOf(account: AccountContext, minBalance: number, creditUsd: number): CreditLimits & { creditUsd: number } {
+  const { caps } = account;
+  return {
+    dailyCreditCap: caps.kieDailyCreditCap,
+    minBalance,
+    creditUsd,
+    spendCap: { capCents: caps.totalDailySpendCapCents, adSetDailyBudgetCents: caps.adSetDailyBudgetCents, creditUsd },
+  };
 }
 
 /** Creatives whose ad set may still spend today. */

@@ -13,20 +13,19 @@ import path from 'node:path';
 import type { Db } from '../db/client';
 import { creatives, generationTasks } from '../db/schema';
 import type { Hook } from '../learning/hook-library';
+import type { Accounts } from './accounts';
 import { domainFailure, mapErrors } from './errors';
-import { orphanNote, reserveGeneration, settleGeneration, submitCounted, type SpendCapLimit } from './generation-budget';
+import { creditLimitsOf, orphanNote, reserveGeneration, settleGeneration, submitCounted } from './generation-budget';
 import { renderCreative } from './overlay';
 import { KieApiError, resultUrls, type KieClient, type MarketRecord } from './ports/kie-client';
 
 export interface ImageDeps {
   db: Db;
   kie: () => KieClient;
-  hooks: () => Hook[];
+  accounts: Accounts;
   creativesDir: string;
-  kieConfig: { imageModel: 'google/nano-banana'; imageCredits: number; creditUsd: number; dailyCreditCap: number; minBalance: number; pollIntervalMs: number; imageTimeoutMs: number };
-  callToActionLabel?: string;
-  /** The account's daily spend cap; a generation must leave room for itself and its launch. */
-  spendCap?: SpendCapLimit;
+  /** `minBalance` is per Kie API key; each account's credit and spend caps come with the account. */
+  kieConfig: { imageModel: 'google/nano-banana'; imageCredits: number; creditUsd: number; minBalance: number; pollIntervalMs: number; imageTimeoutMs: number };
   now?: () => Date;
 }
 
@@ -67,7 +66,8 @@ export function createImageActivities(deps: ImageDeps) {
       return mapErrors(async () => {
         const { accountId, cycleId, slot, hookId } = input;
         const kie = deps.kie();
-        const hook = deps.hooks().find((h) => h.id === hookId);
+        const account = deps.accounts(accountId);
+        const hook = account.hooks().find((h) => h.id === hookId);
         if (!hook) throw domainFailure('InvalidInput', `hookId ${hookId} is not in the hook library`);
         const creativeId = creativeIdOf(cycleId, slot);
         const prompt = imagePrompt(hook);
@@ -86,7 +86,7 @@ export function createImageActivities(deps: ImageDeps) {
         if (!task?.taskId) {
           // Record the intent before paying. Kie has no idempotency key nor a task search, so an attempt
           // whose response was lost cannot be found again: each further attempt is a paid task, guarded and counted.
-          await reserveGeneration(deps.db, kie, { key, accountId, creativeId, model: cfg.imageModel, estimatedCredits: cfg.imageCredits }, { ...cfg, spendCap: deps.spendCap }, now());
+          await reserveGeneration(deps.db, kie, { key, accountId, creativeId, model: cfg.imageModel, estimatedCredits: cfg.imageCredits }, creditLimitsOf(account, cfg.minBalance, cfg.creditUsd), now());
           const taskId = await submitCounted(deps.db, key, cfg.imageCredits, cfg.creditUsd, now, () => kie.createImageTask({ model: cfg.imageModel, prompt, imageSize: '9:16' }));
           deps.db.update(generationTasks).set({ taskId, state: 'submitted' }).where(eq(generationTasks.key, key)).run();
           deps.db.update(creatives).set({ kieTaskId: taskId }).where(eq(creatives.id, creativeId)).run();
@@ -130,7 +130,7 @@ export function createImageActivities(deps: ImageDeps) {
         const [url] = resultUrls(record);
         heartbeat({ taskId, state: 'downloading' });
         const picture = await kie.download(url!);
-        const { png } = await renderCreative(picture, { overlayText: hook.overlayText, cta: deps.callToActionLabel ?? 'Learn more', gradient: hook.gradientScheme });
+        const { png } = await renderCreative(picture, { overlayText: hook.overlayText, cta: ctaLabel(account.callToAction), gradient: hook.gradientScheme });
         const dir = path.join(deps.creativesDir, accountId.replace(/[^\w-]/g, '_'));
         await mkdir(dir, { recursive: true });
         const filePath = path.join(dir, `${creativeId.replace(/[^\w.-]/g, '_')}.png`);
@@ -143,5 +143,8 @@ export function createImageActivities(deps: ImageDeps) {
     },
   };
 }
+
+/** The overlay's button text for a Meta call to action: LEARN_MORE -> "Learn more". */
+const ctaLabel = (cta: string) => cta.toLowerCase().replace(/_/g, ' ').replace(/^\w/, (c) => c.toUpperCase());
 
 export type ImageActivities = ReturnType<typeof createImageActivities>;

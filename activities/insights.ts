@@ -7,24 +7,20 @@ import { heartbeat, log } from '@temporalio/activity';
 import { and, eq, gte, inArray, isNotNull, notInArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { budgetEdits, creatives, cycles as cyclesTable, decisions, insights, performance } from '../db/schema';
-import type { Hook } from '../learning/hook-library';
+import type { Accounts } from './accounts';
 import { createRng, DEFAULT_POLICY, insightTexts, planCycle as learnPlan, scoreHooks, type CreativeEvidence, type PolicyName } from '../learning';
 import type { CreativeAction } from './campaign';
 import { sweepDuplicates } from './duplicates';
 import { mapErrors } from './errors';
 import { generationCostTodayCents } from './generation-budget';
 import { creativeIdOf } from './images';
-import { MetaApiError, type InsightRow, type MetaClient } from './ports/meta-client';
+import { MetaApiError, type InsightRow } from './ports/meta-client';
 
 export interface InsightsDeps {
   db: Db;
-  meta: () => MetaClient;
-  hooks: () => Hook[];
+  accounts: Accounts;
   lookbackDays: number;
-  caps: { adSetDailyBudgetCents: number; totalDailySpendCapCents: number; maxLiveAds: number; maxAdSetDailyBudgetCents: number };
   creditUsd: number;
-  /** Share of launches made as video when the cycle does not force a format (VIDEO_SHARE). */
-  videoShare?: number;
   now?: () => Date;
 }
 
@@ -139,7 +135,8 @@ export function createInsightsActivities(deps: InsightsDeps) {
     const out: Reconciled = { disapproved: [], stoppedOutside: [], budgetsChanged: [] };
     // The ledger stamps rows with the DB's real clock, so the window is on that clock too.
     const sinceIso = new Date(Date.now() - DUPLICATE_SWEEP_MS).toISOString();
-    const removed = await sweepDuplicates(deps.db, deps.meta(), { accountId, cycleId, sinceIso }, now());
+    const meta = deps.accounts(accountId).meta();
+    const removed = await sweepDuplicates(deps.db, meta, { accountId, cycleId, sinceIso }, now());
     if (removed.length) out.duplicatesRemoved = removed.map((r) => r.deletedId);
     const live = deps.db
       .select()
@@ -147,7 +144,6 @@ export function createInsightsActivities(deps: InsightsDeps) {
       .where(and(eq(creatives.accountId, accountId), eq(creatives.status, 'launched'), isNotNull(creatives.metaAdId)))
       .all();
     if (live.length === 0) return out;
-    const meta = deps.meta();
     const states = new Map((await meta.adStates(accountId, live.map((c) => c.metaAdId!))).map((a) => [a.id, a]));
     const budgets = await meta.adSetBudgets(accountId, live.flatMap((c) => (c.metaAdsetId ? [c.metaAdsetId] : [])));
     const at = now().toISOString();
@@ -231,7 +227,7 @@ export function createInsightsActivities(deps: InsightsDeps) {
         const until = day(now());
         // A window of several days, because Meta restates recent days as late conversions arrive.
         const since = day(new Date(now().getTime() - (deps.lookbackDays - 1) * 86_400_000));
-        const data = await deps.meta().adInsights(accountId, since, until, (n) => heartbeat({ rows: n }));
+        const data = await deps.accounts(accountId).meta().adInsights(accountId, since, until, (n) => heartbeat({ rows: n }));
         const fetchedAt = now().toISOString();
         const values = data.map((r) => toRow(accountId, r, fetchedAt));
         deps.db.transaction((tx) => {
@@ -260,7 +256,9 @@ export function createInsightsActivities(deps: InsightsDeps) {
      * (seeded by the cycle id, so a retry chooses the same), and writes insights and the audit trail.
      */
     async planCycle({ accountId, cycleId, wanted, policy, format }: PlanCycleInput): Promise<PlanCycleResult> {
-      const hooks = deps.hooks();
+      const account = deps.accounts(accountId);
+      const { caps: accountCaps } = account;
+      const hooks = account.hooks();
       const at = now();
       const nowMs = at.getTime();
       const today = day(at);
@@ -275,10 +273,10 @@ export function createInsightsActivities(deps: InsightsDeps) {
       const hourAgo = new Date(nowMs - 3_600_000).toISOString();
       const edits = deps.db.select().from(budgetEdits).where(and(eq(budgetEdits.accountId, accountId), gte(budgetEdits.createdAt, hourAgo))).all();
       const caps = {
-        maxLiveAds: deps.caps.maxLiveAds,
-        dailySpendCapCents: deps.caps.totalDailySpendCapCents,
-        adSetDailyBudgetCents: deps.caps.adSetDailyBudgetCents,
-        maxAdSetDailyBudgetCents: deps.caps.maxAdSetDailyBudgetCents,
+        maxLiveAds: accountCaps.maxLiveAds,
+        dailySpendCapCents: accountCaps.totalDailySpendCapCents,
+        adSetDailyBudgetCents: accountCaps.adSetDailyBudgetCents,
+        maxAdSetDailyBudgetCents: accountCaps.maxAdSetDailyBudgetCents,
         generationCostTodayCents: generationCostTodayCents(deps.db, accountId, at, deps.creditUsd),
         mediaSpendTodayCents: ev.reduce((sum, e) => sum + (e.spendTodayCents ?? 0), 0),
       };
@@ -288,7 +286,7 @@ export function createInsightsActivities(deps: InsightsDeps) {
         nowMs,
         caps,
         budgetEditsLastHour: edits.reduce<Record<string, number>>((m, e) => ({ ...m, [e.adsetId]: (m[e.adsetId] ?? 0) + 1 }), {}),
-        currentBudgets: Object.fromEntries(live.filter((c) => c.metaAdsetId).map((c) => [c.metaAdsetId!, c.dailyBudgetCents ?? deps.caps.adSetDailyBudgetCents])),
+        currentBudgets: Object.fromEntries(live.filter((c) => c.metaAdsetId).map((c) => [c.metaAdsetId!, c.dailyBudgetCents ?? accountCaps.adSetDailyBudgetCents])),
         policy: used,
         seed: cycleId,
         dayStartMs: Date.parse(`${today}T00:00:00Z`),
@@ -302,7 +300,7 @@ export function createInsightsActivities(deps: InsightsDeps) {
       const formatOf = (hookId: string): 'image' | 'video' => {
         if (format) return format;
         const allowed = hooks.find((h) => h.id === hookId)?.formats ?? ['image'];
-        const wantsVideo = formatRng.next() < (deps.videoShare ?? 0);
+        const wantsVideo = formatRng.next() < account.videoShare;
         return wantsVideo && allowed.includes('video') ? 'video' : allowed.includes('image') ? 'image' : 'video';
       };
       const slots: PlannedSlot[] = launches.map((d, i) => ({

@@ -7,7 +7,6 @@
  *  - finishVideo: record-info (the final authority) once more, the download, and the actual cost.
  */
 import { activityInfo, heartbeat, log, sleep } from '@temporalio/activity';
-import { createHmac } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,17 +14,20 @@ import type { Db } from '../db/client';
 import { creatives, generationTasks } from '../db/schema';
 import type { Hook } from '../learning/hook-library';
 import { domainFailure, mapErrors } from './errors';
-import { orphanNote, reserveGeneration, settleGeneration, submitCounted, type CreditLimits, type GenerationCost } from './generation-budget';
+import type { Accounts } from './accounts';
+import { creditLimitsOf, orphanNote, reserveGeneration, settleGeneration, submitCounted, type GenerationCost } from './generation-budget';
 import { KieApiError, type KieClient, type VeoModel, type VeoRecord } from './ports/kie-client';
 import { creativeIdOf } from './images';
+import { callbackToken } from '../temporal-config/callback-token';
 
 export interface VideoDeps {
   db: Db;
   kie: () => KieClient;
-  hooks: () => Hook[];
+  accounts: Accounts;
   creativesDir: string;
   video: { model: VeoModel; credits: Record<VeoModel, number>; pollIntervalMs: number; waitLimitMs: number };
-  limits: CreditLimits;
+  /** Per Kie API key; each account's credit and spend caps come with the account. */
+  minBalance: number;
   creditUsd: number;
   callbacks: { url?: string; tokenSecret: string };
   now?: () => Date;
@@ -59,10 +61,6 @@ export interface FinishVideoResult {
   costUsd?: number;
 }
 
-/** The per-task token carried in the callback URL when Kie's webhook signature is not enabled. */
-export function callbackToken(secret: string, workflowId: string, slot: number): string {
-  return createHmac('sha256', secret).update(`${workflowId}:${slot}`).digest('hex').slice(0, 32);
-}
 
 /** A MrBeast-style vertical ad script for one hook. */
 export function videoPrompt(hook: Hook): string {
@@ -117,7 +115,8 @@ export function createVideoActivities(deps: VideoDeps) {
     async submitVideo({ accountId, cycleId, slot, hookId }: SubmitVideoInput): Promise<SubmitVideoResult> {
       return mapErrors(async () => {
         const kie = deps.kie();
-        const hook = deps.hooks().find((h) => h.id === hookId);
+        const account = deps.accounts(accountId);
+        const hook = account.hooks().find((h) => h.id === hookId);
         if (!hook) throw domainFailure('InvalidInput', `hookId ${hookId} is not in the hook library`);
         const creativeId = creativeIdOf(cycleId, slot);
         const model = deps.video.model;
@@ -133,7 +132,7 @@ export function createVideoActivities(deps: VideoDeps) {
           return { creativeId, taskId: existing.taskId, model, estimatedCredits: existing.estimatedCredits, callbacks: !!deps.callbacks.url };
         }
         // A resubmit (the last create's response was lost) is one more paid task: guarded and counted like the first.
-        await reserveGeneration(deps.db, kie, { key: key(creativeId), accountId, creativeId, model, estimatedCredits: estimate }, { ...deps.limits, creditUsd: deps.creditUsd }, now());
+        await reserveGeneration(deps.db, kie, { key: key(creativeId), accountId, creativeId, model, estimatedCredits: estimate }, creditLimitsOf(account, deps.minBalance, deps.creditUsd), now());
         const token = callbackToken(deps.callbacks.tokenSecret, cycleId, slot);
         const callBackUrl = deps.callbacks.url
           ? `${deps.callbacks.url}?${new URLSearchParams({ wf: cycleId, slot: String(slot), token })}`

@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/env';
-import { startLocalStack } from '../scripts/local-stack';
+import { startLocalStack } from '../workers/local-stack';
 import { freePort } from '../scripts/temporal-server';
 import { manualWorkflowId, TaskQueues } from '../temporal-config/queues';
 import { installTemporalLogging, makeLogger } from '../workers/logger';

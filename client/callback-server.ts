@@ -14,7 +14,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { kieCallbackSignal } from '../workflows/ad-cycle';
-import { callbackToken } from '../activities/video';
+import { callbackToken } from '../temporal-config/callback-token';
 
 export interface CallbackServerOptions {
   port: number;

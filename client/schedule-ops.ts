@@ -3,7 +3,7 @@
  * next one skip instead of piling up), a catch-up window so an outage runs at most the latest missed
  * cycle, and pause-on-failure so repeated failures stop spending until a human looks.
  */
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
 import { TaskQueues, scheduleId, scheduledWorkflowId, WORKFLOW_TYPE } from '../temporal-config/queues';
 import { AdAccountIdKey } from '../temporal-config/search-attributes';
 import type { AdCycleInput } from '../workflows/ad-cycle-types';
@@ -12,10 +12,12 @@ export interface ScheduleSettings {
   accountId: string;
   intervalSeconds: number;
   adsPerRun: number;
+  /** The account's hook-choice policy; absent = the learning module's default. */
+  policy?: AdCycleInput['policy'];
 }
 
 function scheduleOptions(s: ScheduleSettings, launchesPaused = false): ScheduleOptions {
-  const args: [AdCycleInput] = [{ accountId: s.accountId, adsPerRun: s.adsPerRun, launchesPaused }];
+  const args: [AdCycleInput] = [{ accountId: s.accountId, adsPerRun: s.adsPerRun, launchesPaused, ...(s.policy ? { policy: s.policy } : {}) }];
   return {
     scheduleId: scheduleId(s.accountId),
     spec: { intervals: [{ every: `${s.intervalSeconds}s` }] },
@@ -53,4 +55,62 @@ export async function ensureSchedule(client: Client, s: ScheduleSettings): Promi
 /** Sets `launchesPaused` in the input of every future scheduled cycle (insights keep being collected). */
 export async function setScheduledLaunchesPaused(client: Client, s: ScheduleSettings, paused: boolean) {
   await client.schedule.getHandle(scheduleId(s.accountId)).update((prev) => ({ ...prev, action: scheduleOptions(s, paused).action }));
+}
+
+/** One configured account as the schedules see it. */
+export interface ScheduledAccount extends ScheduleSettings {
+  enabled: boolean;
+}
+
+/** Notes this agent leaves on a schedule it pauses itself; only such a pause is lifted by a later sync. */
+const DISABLED_NOTE = 'account disabled in the accounts file';
+const REMOVED_NOTE = 'account removed from the accounts file';
+const LIVE_ADS_HINT = 'its live ads keep delivering unwatched: re-enable it with adsPerRun 0 to keep watching them, or pause them in Ads Manager';
+
+export interface SyncReport {
+  created: string[];
+  updated: string[];
+  paused: Array<{ scheduleId: string; why: string }>;
+}
+
+/**
+ * Keeps one schedule per account in step with the accounts file: an enabled account gets its
+ * schedule (created, or updated to its interval and input; unpaused if this sync had paused it for
+ * being disabled); a disabled or removed account has its schedule paused with a note saying why.
+ * A schedule paused by a person (or by pause-on-failure) stays paused.
+ */
+export async function syncSchedules(client: Client, accounts: ScheduledAccount[]): Promise<SyncReport> {
+  const report: SyncReport = { created: [], updated: [], paused: [] };
+  const configured = new Set(accounts.map((a) => scheduleId(a.accountId)));
+  for (const a of accounts) {
+    const id = scheduleId(a.accountId);
+    if (!a.enabled) {
+      if (await pauseIfRunning(client, id, `${DISABLED_NOTE}; ${LIVE_ADS_HINT}`)) report.paused.push({ scheduleId: id, why: DISABLED_NOTE });
+      continue;
+    }
+    const how = await ensureSchedule(client, a);
+    report[how].push(id);
+    const handle = client.schedule.getHandle(id);
+    const { state } = await handle.describe();
+    if (state.paused && (state.note?.startsWith(DISABLED_NOTE) || state.note?.startsWith(REMOVED_NOTE))) await handle.unpause('account enabled in the accounts file');
+  }
+  for await (const s of client.schedule.list()) {
+    if (!s.scheduleId.startsWith(scheduleId('act_')) || configured.has(s.scheduleId)) continue;
+    if (await pauseIfRunning(client, s.scheduleId, `${REMOVED_NOTE}; ${LIVE_ADS_HINT}`)) report.paused.push({ scheduleId: s.scheduleId, why: REMOVED_NOTE });
+  }
+  return report;
+}
+
+/** Pauses a schedule that exists and runs; true when it did. */
+async function pauseIfRunning(client: Client, id: string, note: string): Promise<boolean> {
+  const handle = client.schedule.getHandle(id);
+  try {
+    const { state } = await handle.describe();
+    if (state.paused) return false;
+  } catch (err) {
+    if (err instanceof ScheduleNotFoundError) return false;
+    throw err;
+  }
+  await handle.pause(note);
+  return true;
 }

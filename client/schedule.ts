@@ -1,27 +1,31 @@
 /**
- * npm run schedule -- <create|describe|pause|unpause|trigger|delete|pause-launches|resume-launches>
- * Operates the ad-cycle schedule of AD_ACCOUNT_ID on the server at TEMPORAL_ADDRESS.
+ * npm run schedule -- <create|describe|pause|unpause|trigger|delete|pause-launches|resume-launches> [note] [--account act_...]
+ * Operates the ad-cycle schedule of one configured account (the first by default) on the server
+ * at TEMPORAL_ADDRESS.
  */
 import { Client, Connection, ScheduleOverlapPolicy } from '@temporalio/client';
-import { loadConfig } from '../config/env';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config/env';
+import { pickAccount } from '../config/pick-account';
 import { scheduleId } from '../temporal-config/queues';
 import { ensureSchedule, setScheduledLaunchesPaused } from './schedule-ops';
 
 const OPS = ['create', 'describe', 'pause', 'unpause', 'trigger', 'delete', 'pause-launches', 'resume-launches'] as const;
 
 async function main() {
-  const op = process.argv[2];
+  const { values, positionals } = parseArgs({ options: { account: { type: 'string' } }, allowPositionals: true });
+  const [op, note] = positionals;
   if (!OPS.includes(op as (typeof OPS)[number])) {
-    console.error(`usage: npm run schedule -- <${OPS.join('|')}> [note]`);
+    console.error(`usage: npm run schedule -- <${OPS.join('|')}> [note] [--account act_...]`);
     process.exit(2);
   }
   const config = loadConfig();
-  const settings = { accountId: config.account.id, intervalSeconds: config.cycle.intervalSeconds, adsPerRun: config.cycle.adsPerRun };
+  const account = pickAccount(config.accounts, values.account);
+  const settings = { accountId: account.id, intervalSeconds: account.intervalSeconds, adsPerRun: account.adsPerRun, policy: account.policy };
   const connection = await Connection.connect({ address: config.temporal.address });
   try {
     const client = new Client({ connection, namespace: config.temporal.namespace });
     const handle = client.schedule.getHandle(scheduleId(settings.accountId));
-    const note = process.argv[3];
     switch (op) {
       case 'create':
         console.log(`${await ensureSchedule(client, settings)} ${handle.scheduleId}`);
@@ -68,6 +72,6 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error((err as Error).message);
+  console.error(err instanceof ConfigError ? err.message : (err as Error).message);
   process.exit(1);
 });

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
+import { AccountsFileError, CALLS_TO_ACTION, loadAccountsFile, resolveToken, type AccountConfig } from './accounts';
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
 const csv = z
@@ -45,8 +46,10 @@ const EnvSchema = z.object({
   LANDING_URL: z.url().default('https://example.com/free-trial?utm_source=meta'),
   CUSTOM_AUDIENCE_IDS: csv,
   TARGET_COUNTRIES: csv.pipe(z.array(z.string().regex(/^[A-Z]{2}$/, 'ISO country codes like US,CA'))),
-  CALL_TO_ACTION: z.enum(['LEARN_MORE', 'SIGN_UP', 'GET_STARTED', 'SUBSCRIBE', 'SHOP_NOW', 'DOWNLOAD', 'APPLY_NOW']).default('LEARN_MORE'),
+  CALL_TO_ACTION: z.enum(CALLS_TO_ACTION).default('LEARN_MORE'),
   HOOK_LIBRARY_PATH: z.string().default('hooks/library.json'),
+  // JSON or YAML list of ad accounts (see accounts.example.json); unset = the one account above.
+  ACCOUNTS_FILE: z.string().optional(),
   INSIGHTS_LOOKBACK_DAYS: int(3, 1), // Meta restates the last days (late conversions)
 
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
@@ -118,35 +121,79 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   }
-  return Object.freeze(toConfig(parsed.data));
+  try {
+    return Object.freeze(toConfig(parsed.data, merged));
+  } catch (err) {
+    if (err instanceof AccountsFileError) throw new ConfigError(err.problems.map((p) => `ACCOUNTS_FILE ${err.file}: ${p}`));
+    throw err;
+  }
 }
 
-function toConfig(e: Env) {
+/** How the agent reaches Meta for one account: its own token, real Graph or the simulator. */
+export interface MetaAccess {
+  mode: 'real' | 'simulator';
+  baseUrl: string;
+  accessToken: string;
+}
+/** A configured account with the way to reach Meta for it. */
+export type ConfiguredAccount = AccountConfig & { meta: MetaAccess };
+
+/** The account list: the accounts file, or the single-account variables as its one entry. */
+function toAccounts(e: Env, env: Record<string, string | undefined>): ConfiguredAccount[] {
+  const simulatedAudiences = ['238400000000000001'];
+  const defaults = {
+    customAudienceIds: e.CUSTOM_AUDIENCE_IDS,
+    countries: e.TARGET_COUNTRIES.length ? e.TARGET_COUNTRIES : ['US'],
+    landingUrl: e.LANDING_URL,
+    callToAction: e.CALL_TO_ACTION,
+    dailyBudgetCents: e.DAILY_BUDGET,
+    totalDailySpendCapCents: e.TOTAL_DAILY_SPEND_CAP,
+    maxLiveAds: e.MAX_LIVE_ADS,
+    maxAdSetDailyBudgetCents: e.MAX_ADSET_DAILY_BUDGET,
+    kieDailyCreditCap: e.KIE_DAILY_CREDIT_CAP,
+    hookLibraryPath: path.resolve(e.HOOK_LIBRARY_PATH),
+    policy: undefined,
+    videoShare: e.VIDEO_SHARE,
+    intervalSeconds: e.RUN_INTERVAL,
+    adsPerRun: e.ADS_PER_RUN,
+  };
+  const listed: AccountConfig[] = e.ACCOUNTS_FILE
+    ? loadAccountsFile(e.ACCOUNTS_FILE, defaults)
+    : [{ ...defaults, id: e.AD_ACCOUNT_ID, name: e.AD_ACCOUNT_ID, pageId: e.PAGE_ID, enabled: true }];
+  return listed.map((a) => {
+    const token = resolveToken(a.token, env, e.FB_ACCESS_TOKEN);
+    const mode = token ? ('real' as const) : ('simulator' as const);
+    return {
+      ...a,
+      // The simulator knows its own audiences; a real account must name its own.
+      customAudienceIds: a.customAudienceIds.length || mode === 'real' ? a.customAudienceIds : simulatedAudiences,
+      meta: {
+        mode,
+        baseUrl: e.META_GRAPH_BASE_URL ?? (mode === 'simulator' ? `http://127.0.0.1:${e.META_SIM_PORT}` : 'https://graph.facebook.com'),
+        accessToken: token ?? 'sim-meta-token',
+      },
+    };
+  });
+}
+
+function toConfig(e: Env, env: Record<string, string | undefined>) {
   const dataDir = path.resolve(e.DATA_DIR);
-  const metaSim = !e.FB_ACCESS_TOKEN;
   const kieSim = !e.KIE_API_KEY;
+  const accounts = toAccounts(e, env);
+  const metaSim = accounts.some((a) => a.meta.mode === 'simulator');
   return {
     dataDir,
     dbPath: path.resolve(e.DB_PATH ?? path.join(dataDir, 'performance.db')),
     creativesDir: path.join(dataDir, 'creatives'),
     temporalDbPath: path.join(dataDir, 'temporal.sqlite'),
-    account: {
-      id: e.AD_ACCOUNT_ID,
-      pageId: e.PAGE_ID,
-      landingUrl: e.LANDING_URL,
-      customAudienceIds: e.CUSTOM_AUDIENCE_IDS.length ? e.CUSTOM_AUDIENCE_IDS : metaSim ? ['238400000000000001'] : [],
-      countries: e.TARGET_COUNTRIES.length ? e.TARGET_COUNTRIES : ['US'],
-      callToAction: e.CALL_TO_ACTION,
-    },
+    /** Where the accounts come from (undefined: the single-account variables). */
+    accountsFile: e.ACCOUNTS_FILE ? path.resolve(e.ACCOUNTS_FILE) : undefined,
+    /** Every configured account, enabled or not, in file order. */
+    accounts,
+    /** The first account: the one commands act on without --account. */
+    account: accounts[0]!,
     cycle: {
-      intervalSeconds: e.RUN_INTERVAL,
-      adsPerRun: e.ADS_PER_RUN,
-      adSetDailyBudgetCents: e.DAILY_BUDGET,
-      totalDailySpendCapCents: e.TOTAL_DAILY_SPEND_CAP,
-      maxLiveAds: e.MAX_LIVE_ADS,
-      maxAdSetDailyBudgetCents: e.MAX_ADSET_DAILY_BUDGET,
       insightsLookbackDays: e.INSIGHTS_LOOKBACK_DAYS,
-      hookLibraryPath: path.resolve(e.HOOK_LIBRARY_PATH),
     },
     temporal: {
       address: e.TEMPORAL_ADDRESS,
@@ -155,9 +202,8 @@ function toConfig(e: Env) {
       startEmbedded: e.START_EMBEDDED_TEMPORAL,
     },
     meta: {
+      /** 'simulator' when any account is served by the simulator (so the local stack starts it). */
       mode: metaSim ? ('simulator' as const) : ('real' as const),
-      accessToken: e.FB_ACCESS_TOKEN ?? 'sim-meta-token',
-      baseUrl: e.META_GRAPH_BASE_URL ?? (metaSim ? `http://127.0.0.1:${e.META_SIM_PORT}` : 'https://graph.facebook.com'),
       version: e.META_GRAPH_VERSION,
       simPort: e.META_SIM_PORT,
       createLookup: { windowMs: e.META_CREATE_LOOKUP_WINDOW_MS, intervalMs: e.META_CREATE_LOOKUP_INTERVAL_MS },
@@ -168,7 +214,7 @@ function toConfig(e: Env) {
       baseUrl: e.KIE_BASE_URL ?? (kieSim ? `http://127.0.0.1:${e.KIE_SIM_PORT}` : 'https://api.kie.ai'),
       imageModel: e.KIE_IMAGE_MODEL,
       creditUsd: e.KIE_CREDIT_USD,
-      dailyCreditCap: e.KIE_DAILY_CREDIT_CAP,
+      /** Per API key: Kie credits are one balance per key, whatever the accounts. */
       minBalance: e.KIE_MIN_BALANCE,
       imageCredits: e.KIE_IMAGE_CREDITS,
       pollIntervalMs: e.KIE_POLL_INTERVAL_MS,
@@ -176,7 +222,6 @@ function toConfig(e: Env) {
       simPort: e.KIE_SIM_PORT,
     },
     video: {
-      share: e.VIDEO_SHARE,
       model: e.VEO_MODEL,
       credits: { veo3_fast: e.VEO_CREDITS_FAST, veo3: e.VEO_CREDITS_QUALITY },
       pollIntervalMs: e.VEO_POLL_INTERVAL_MS,

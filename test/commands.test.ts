@@ -40,7 +40,7 @@ describe('commands', () => {
       CALLBACK_PORT: String(await freePort()),
       KIE_POLL_INTERVAL_MS: '250',
     };
-    const r = run(['client/cycle.ts', '--ads', '1'], env);
+    const r = run(['workers/cycle.ts', '--ads', '1'], env);
     expect(r.stderr).toContain('Simulator mode');
     expect(r.status).toBe(0);
     const lines = r.stdout.trim().split('\n');
@@ -65,7 +65,7 @@ describe('commands', () => {
         KIE_SIM_PORT: String(await freePort()),
         CALLBACK_PORT: String(await freePort()),
       };
-      const r = await runAsync(['client/cycle.ts', '--ads', '1'], env);
+      const r = await runAsync(['workers/cycle.ts', '--ads', '1'], env);
       expect(r.status, r.stderr).toBe(1);
       const out = JSON.parse(r.stdout.trim());
       expect(out).toMatchObject({ status: 'FAILED', stage: 'insights', cause: { type: 'MetaAuthorizationError', code: 190, subcode: 463 } });
@@ -102,7 +102,7 @@ describe('commands', () => {
   });
 
   it('npm run cycle refuses an invalid environment at start-up, naming every bad variable', () => {
-    const r = run(['client/cycle.ts'], { RUN_INTERVAL: 'soon', AD_ACCOUNT_ID: 'acct-1', TOTAL_DAILY_SPEND_CAP: '-5', TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    const r = run(['workers/cycle.ts'], { RUN_INTERVAL: 'soon', AD_ACCOUNT_ID: 'acct-1', TOTAL_DAILY_SPEND_CAP: '-5', TEMPORAL_ADDRESS: '127.0.0.1:1' });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('Invalid configuration');
     for (const name of ['RUN_INTERVAL', 'AD_ACCOUNT_ID', 'TOTAL_DAILY_SPEND_CAP']) expect(r.stderr).toContain(name);

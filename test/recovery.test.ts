@@ -29,7 +29,7 @@ const rejectedSince = (stack: TestStack, from: number) =>
 
 const graphGet = (stack: TestStack, path: string, params: Record<string, unknown>) =>
   got(`${stack.meta.url}/v26.0/${path}`, {
-    searchParams: Object.fromEntries(Object.entries({ ...params, access_token: stack.config.meta.accessToken }).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)])),
+    searchParams: Object.fromEntries(Object.entries({ ...params, access_token: stack.config.account.meta.accessToken }).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)])),
     throwHttpErrors: false,
   });
 
@@ -56,7 +56,7 @@ describe('the name lookup Graph accepts', () => {
   });
 
   it('accepts the lookup the client sends on every edge', async () => {
-    const meta = createMetaClient({ baseUrl: stack.meta.url, version: 'v26.0', accessToken: stack.config.meta.accessToken, timeoutMs: 5000 });
+    const meta = createMetaClient({ baseUrl: stack.meta.url, version: 'v26.0', accessToken: stack.config.account.meta.accessToken, timeoutMs: 5000 });
     for (const edge of ['campaigns', 'adsets', 'ads', 'adcreatives'] as Edge[]) {
       const res = await graphGet(stack, `${stack.config.account.id}/${edge}`, findByNameParams(edge, 'no such name'));
       expect(res.statusCode, `${edge}: ${res.body}`).toBe(200);

@@ -4,7 +4,8 @@
  * activities, so the factories stay testable with whatever a test injects.
  */
 import { cancellationSignal } from '@temporalio/activity';
-import type { Config } from '../config/env';
+import type { Config, ConfiguredAccount } from '../config/env';
+import { accountDirectory, type AccountContext } from '../activities/accounts';
 import { openDb, type Db } from '../db/client';
 import { createCampaignActivities } from '../activities/campaign';
 import { createImageActivities } from '../activities/images';
@@ -23,64 +24,74 @@ function currentSignal(): AbortSignal | undefined {
   }
 }
 
+/** One account's context for the activities: its caps, hook library and a Meta client with its own token. */
+function accountContext(config: Config, a: ConfiguredAccount): AccountContext {
+  let library: Hook[] | undefined;
+  return {
+    id: a.id,
+    pageId: a.pageId,
+    landingUrl: a.landingUrl,
+    customAudienceIds: a.customAudienceIds,
+    countries: a.countries,
+    callToAction: a.callToAction,
+    caps: {
+      adSetDailyBudgetCents: a.dailyBudgetCents,
+      totalDailySpendCapCents: a.totalDailySpendCapCents,
+      maxLiveAds: a.maxLiveAds,
+      maxAdSetDailyBudgetCents: a.maxAdSetDailyBudgetCents,
+      kieDailyCreditCap: a.kieDailyCreditCap,
+    },
+    videoShare: a.videoShare,
+    hooks: () => (library ??= loadHookLibrary(a.hookLibraryPath)),
+    meta: () =>
+      createMetaClient({ baseUrl: a.meta.baseUrl, version: config.meta.version, accessToken: a.meta.accessToken, timeoutMs: config.httpTimeoutMs, signal: currentSignal() }),
+  };
+}
+
 /** `now` exists for tests that run the agent on a simulator's clock; production uses the real one. */
 export function buildActivities(config: Config, db: Db = openDb(config.dbPath), now?: () => Date) {
-  let library: Hook[] | undefined;
-  const hooks = () => (library ??= loadHookLibrary(config.cycle.hookLibraryPath));
-  const meta = () =>
-    createMetaClient({ baseUrl: config.meta.baseUrl, version: config.meta.version, accessToken: config.meta.accessToken, timeoutMs: config.httpTimeoutMs, signal: currentSignal() });
+  const accounts = accountDirectory(config.accounts.map((a) => accountContext(config, a)));
   const kie = () => createKieClient({ baseUrl: config.kie.baseUrl, apiKey: config.kie.apiKey, timeoutMs: config.httpTimeoutMs, signal: currentSignal() });
-  const caps = {
-    adSetDailyBudgetCents: config.cycle.adSetDailyBudgetCents,
-    totalDailySpendCapCents: config.cycle.totalDailySpendCapCents,
-    maxLiveAds: config.cycle.maxLiveAds,
-    maxAdSetDailyBudgetCents: config.cycle.maxAdSetDailyBudgetCents,
-  };
-  const spendCap = { capCents: caps.totalDailySpendCapCents, adSetDailyBudgetCents: caps.adSetDailyBudgetCents, creditUsd: config.kie.creditUsd };
+  const creditUsd = config.kie.creditUsd;
   return {
     db,
-    insights: createInsightsActivities({ db, meta, hooks, lookbackDays: config.cycle.insightsLookbackDays, caps, creditUsd: config.kie.creditUsd, videoShare: config.video.share, now }),
+    accounts,
+    /** Takes an edited accounts file: new accounts are served, changed caps and libraries apply to the next activity. */
+    reloadAccounts: (next: Config) => accounts.replace(next.accounts.map((a) => accountContext(next, a))),
+    insights: createInsightsActivities({ db, accounts, lookbackDays: config.cycle.insightsLookbackDays, creditUsd, now }),
     images: createImageActivities({
       db,
       kie,
-      hooks,
+      accounts,
       creativesDir: config.creativesDir,
       kieConfig: {
         imageModel: config.kie.imageModel,
         imageCredits: config.kie.imageCredits,
-        creditUsd: config.kie.creditUsd,
-        dailyCreditCap: config.kie.dailyCreditCap,
+        creditUsd,
         minBalance: config.kie.minBalance,
         pollIntervalMs: config.kie.pollIntervalMs,
         imageTimeoutMs: config.kie.imageTimeoutMs,
       },
-      callToActionLabel: ctaLabel(config.account.callToAction),
-      spendCap,
       now,
     }),
     video: createVideoActivities({
       db,
       kie,
-      hooks,
+      accounts,
       creativesDir: config.creativesDir,
       video: { model: config.video.model, credits: config.video.credits, pollIntervalMs: config.video.pollIntervalMs, waitLimitMs: config.video.waitLimitMs },
-      limits: { dailyCreditCap: config.kie.dailyCreditCap, minBalance: config.kie.minBalance, spendCap },
-      creditUsd: config.kie.creditUsd,
+      minBalance: config.kie.minBalance,
+      creditUsd,
       callbacks: { url: config.callbacks.url, tokenSecret: config.callbacks.tokenSecret },
       now,
     }),
     campaign: createCampaignActivities({
       db,
-      meta,
-      hooks,
-      account: config.account,
-      caps,
-      creditUsd: config.kie.creditUsd,
+      accounts,
+      creditUsd,
       metaVideo: { waitLimitMs: config.video.metaWaitLimitMs, pollMs: Math.min(3_000, config.video.pollIntervalMs) },
       createLookup: config.meta.createLookup,
       now,
     }),
   };
 }
-
-const ctaLabel = (cta: string) => cta.toLowerCase().replace(/_/g, ' ').replace(/^\w/, (c) => c.toUpperCase());

@@ -1,37 +1,60 @@
 /**
  * npm start: the whole agent in one process on the embedded default. Uses the Temporal server at
  * TEMPORAL_ADDRESS or starts the embedded dev server (Web UI on TEMPORAL_UI_PORT), starts the
- * simulators for APIs without credentials, runs a worker for every task queue, and creates or
- * updates the schedule that starts a cycle every RUN_INTERVAL. Ctrl-C stops it cleanly.
+ * simulators for APIs without credentials, runs a worker for every task queue, and keeps one
+ * schedule per configured account (`ad-cycle-<account>`) in step with the accounts file, also when
+ * the file is edited while it runs. Ctrl-C stops it cleanly.
  */
-import { ConfigError, loadConfig } from '../config/env';
-import { ensureSchedule } from '../client/schedule-ops';
-import { startLocalStack } from '../scripts/local-stack';
-import { scheduleId } from '../temporal-config/queues';
+import { watchFile } from 'node:fs';
+import { ConfigError, loadConfig, type Config } from '../config/env';
+import { syncSchedules } from '../client/schedule-ops';
+import { startLocalStack } from './local-stack';
 import { installTemporalLogging, makeLogger } from './logger';
+
+/** The schedules' view of the configured accounts. */
+const scheduled = (config: Config) =>
+  config.accounts.map((a) => ({ accountId: a.id, intervalSeconds: a.intervalSeconds, adsPerRun: a.adsPerRun, policy: a.policy, enabled: a.enabled }));
 
 async function run() {
   const config = loadConfig();
   const logger = makeLogger(config.logLevel);
   installTemporalLogging(logger, config.logLevel);
-  if (config.meta.mode === 'simulator' || config.kie.mode === 'simulator') {
+  const simulated = config.accounts.filter((a) => a.meta.mode === 'simulator').map((a) => a.id);
+  if (simulated.length || config.kie.mode === 'simulator') {
     logger.warn(
-      `SIMULATOR MODE: ${[config.meta.mode === 'simulator' && 'Meta (FB_ACCESS_TOKEN not set)', config.kie.mode === 'simulator' && 'Kie.ai (KIE_API_KEY not set)'].filter(Boolean).join(' and ')} ` +
-        'are served by local simulators. No real ad is created and nothing is paid for.',
+      `SIMULATOR MODE: ${[simulated.length && `Meta for ${simulated.join(', ')} (no token set)`, config.kie.mode === 'simulator' && 'Kie.ai (KIE_API_KEY not set)'].filter(Boolean).join(' and ')} ` +
+        'served by local simulators. No real ad is created there and nothing is paid for.',
     );
   }
   const stack = await startLocalStack(config, { ui: true, log: (m) => logger.info(m) });
   stack.services.forEach((s) => logger.info(s));
-  const how = await ensureSchedule(stack.client, { accountId: config.account.id, intervalSeconds: config.cycle.intervalSeconds, adsPerRun: config.cycle.adsPerRun });
+  const sync = async (c: Config) => {
+    const report = await syncSchedules(stack.client, scheduled(c));
+    logger.info(
+      { ...report, accounts: c.accounts.map((a) => ({ id: a.id, name: a.name, enabled: a.enabled, every: `${a.intervalSeconds}s`, meta: a.meta.mode })) },
+      'schedules in step with the accounts',
+    );
+  };
+  await sync(config);
   logger.info(
-    {
-      schedule: scheduleId(config.account.id),
-      every: `${config.cycle.intervalSeconds}s`,
-      webUi: stack.server.uiUrl ?? `(the UI of the server at ${config.temporal.address})`,
-      queues: stack.workers.map((w) => w.options.taskQueue),
-    },
-    `schedule ${how}; agent running (Ctrl-C to stop)`,
+    { webUi: stack.server.uiUrl ?? `(the UI of the server at ${config.temporal.address})`, queues: stack.workers.map((w) => w.options.taskQueue) },
+    'agent running (Ctrl-C to stop)',
   );
+  const file = config.accountsFile;
+  if (file) {
+    // An edited accounts file takes effect without a restart; a broken edit is reported and ignored.
+    watchFile(file, { interval: 1_000 }, () => {
+      void (async () => {
+        try {
+          const next = loadConfig();
+          await stack.reloadAccounts(next);
+          await sync(next);
+        } catch (err) {
+          logger.error({ problem: err instanceof ConfigError ? err.message : (err as Error).message }, 'accounts file not applied');
+        }
+      })();
+    });
+  }
   await stack.running;
   await stack.shutdown();
 }

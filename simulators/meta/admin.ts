@@ -1,6 +1,7 @@
 // /__sim/* control endpoints so a simulator running in another process can be driven:
 // faults (POST/GET/DELETE /__sim/faults), clock (POST /__sim/advance {"ms": n}),
-// state dump (GET /__sim/state) and request log (GET /__sim/calls).
+// state dump (GET /__sim/state), request log (GET /__sim/calls) and new accounts (POST /__sim/accounts).
+import { z } from 'zod';
 import type { SimCore } from './core';
 import { faultRuleSchema, type FaultRule } from './faults';
 import type { Kind } from './store';
@@ -9,6 +10,12 @@ export interface AdminResponse {
   status: number;
   body: unknown;
 }
+
+const AccountsBody = z.object({
+  adAccounts: z.array(z.string().regex(/^(act_)?\d+$/)).optional(),
+  pageIds: z.array(z.string().regex(/^\d+$/)).optional(),
+  customAudienceIds: z.array(z.string().regex(/^\d+$/)).optional(),
+}).strict();
 
 const KINDS: Kind[] = ['campaign', 'adset', 'adcreative', 'ad', 'adimage', 'advideo'];
 
@@ -50,5 +57,13 @@ export function handleAdmin(core: SimCore, method: string, path: string, body: B
     };
   }
   if (path === '/__sim/calls' && method === 'GET') return { status: 200, body: { calls: core.calls } };
+  if (path === '/__sim/accounts' && method === 'POST') {
+    // Ad accounts (with their pages and audiences) added while running, e.g. a new entry in an accounts file.
+    const parsed = AccountsBody.safeParse(json);
+    if (!parsed.success) return { status: 400, body: { error: parsed.error.message } };
+    const { adAccounts = [], pageIds = [], customAudienceIds = [] } = parsed.data;
+    core.world.store.register(adAccounts, pageIds, customAudienceIds);
+    return { status: 200, body: { ok: true, adAccounts: [...core.world.store.accounts.values()].map((a) => a.id) } };
+  }
   return { status: 404, body: { error: `no admin endpoint ${method} ${path}` } };
 }

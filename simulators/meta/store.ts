@@ -139,12 +139,17 @@ export class Store {
   constructor(seed: number, accounts: string[], pages: string[], audiences: string[]) {
     // Real campaign/ad set/ad ids are ~18 digits starting 1202...; keep them increasing.
     this.lastId = 120210000000000000n + BigInt((seed % 1000) * 1_000_000);
-    accounts.forEach((a, i) => {
+    this.register(accounts, pages, audiences);
+  }
+
+  /** Adds ad accounts, pages and custom audiences (known ones stay as they are). */
+  register(accounts: string[], pages: string[], audiences: string[]): void {
+    for (const a of accounts) {
       const digits = a.replace(/^act_/, '');
-      this.accounts.set(digits, { id: `act_${digits}`, accountId: digits, name: `Sim Ad Account ${i + 1}` });
-    });
+      if (!this.accounts.has(digits)) this.accounts.set(digits, { id: `act_${digits}`, accountId: digits, name: `Sim Ad Account ${this.accounts.size + 1}` });
+    }
     pages.forEach((p) => this.pages.add(p));
-    audiences.forEach((id, i) => this.audiences.set(id, { id, name: `Sim Custom Audience ${i + 1}` }));
+    for (const id of audiences) if (!this.audiences.has(id)) this.audiences.set(id, { id, name: `Sim Custom Audience ${this.audiences.size + 1}` });
   }
 
   /** Plain-data copy for the state file. */

@@ -4,18 +4,20 @@
  *  - the Kie.ai and Meta simulators, for each API whose credentials are not set;
  *  - an in-process worker for every task queue (other worker processes may serve the same queues:
  *    the server lists pollers for minutes after they are gone, so their presence proves nothing).
- * Used by `npm start` (everything, plus the schedule) and `npm run cycle` (one cycle).
+ * Used by `npm start` (everything, plus the schedules) and `npm run cycle` (one cycle): this is
+ * where the whole app is wired, so it lives with the workers.
  */
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
+import got from 'got';
 import path from 'node:path';
 import type { Config } from '../config/env';
 import { startKieSimulator } from '../simulators/kie';
 import { startMetaSimulator } from '../simulators/meta';
-import { createWorker, GROUPS } from '../workers/create-workers';
-import { buildActivities } from '../workers/deps';
+import { createWorker, GROUPS } from './create-workers';
+import { buildActivities } from './deps';
 import { startCallbackServer } from '../client/callback-server';
-import { canConnect, ensureTemporalServer, type RunningServer } from './temporal-server';
+import { canConnect, ensureTemporalServer, type RunningServer } from '../scripts/temporal-server';
 
 export interface LocalStack {
   server: RunningServer;
@@ -25,6 +27,8 @@ export interface LocalStack {
   services: string[];
   /** Resolves when every in-process worker has stopped. */
   running: Promise<void>;
+  /** Applies an edited accounts file: the workers serve the new list; the simulator learns new simulated accounts. */
+  reloadAccounts(next: Config): Promise<void>;
   shutdown(): Promise<void>;
 }
 
@@ -33,10 +37,19 @@ export async function startLocalStack(config: Config, opts: { ui: boolean; log: 
   const closers: Array<() => Promise<void>> = [];
   const services: string[] = [];
   // Simulators first: a worker that starts must find its APIs.
-  if (config.meta.mode === 'simulator' && !(await canConnect('127.0.0.1', config.meta.simPort))) {
-    const sim = await startMetaSimulator({ port: config.meta.simPort, timeScale: config.simTimeScale, stateFile: path.join(config.dataDir, 'meta-simulator.json') });
+  const simulated = config.accounts.filter((a) => a.meta.mode === 'simulator');
+  if (simulated.length && !(await canConnect('127.0.0.1', config.meta.simPort))) {
+    // One simulated Graph API for every account without a token, with those accounts' pages and audiences.
+    const sim = await startMetaSimulator({
+      port: config.meta.simPort,
+      timeScale: config.simTimeScale,
+      stateFile: path.join(config.dataDir, 'meta-simulator.json'),
+      adAccounts: simulated.map((a) => a.id),
+      pageIds: [...new Set(simulated.map((a) => a.pageId))],
+      customAudienceIds: [...new Set(simulated.flatMap((a) => a.customAudienceIds))],
+    });
     closers.push(() => sim.close());
-    services.push(`Meta Graph API simulator at ${sim.url}`);
+    services.push(`Meta Graph API simulator at ${sim.url} for ${simulated.map((a) => a.id).join(', ')}`);
   }
   if (config.kie.mode === 'simulator' && !(await canConnect('127.0.0.1', config.kie.simPort))) {
     const sim = await startKieSimulator({ port: config.kie.simPort, timeScale: config.simTimeScale });
@@ -90,6 +103,16 @@ export async function startLocalStack(config: Config, opts: { ui: boolean; log: 
     workers,
     services,
     running,
+    async reloadAccounts(next) {
+      const sim = next.accounts.filter((a) => a.meta.mode === 'simulator');
+      if (sim.length && (await canConnect('127.0.0.1', next.meta.simPort))) {
+        await got.post(`http://127.0.0.1:${next.meta.simPort}/__sim/accounts`, {
+          json: { adAccounts: sim.map((a) => a.id), pageIds: sim.map((a) => a.pageId), customAudienceIds: sim.flatMap((a) => a.customAudienceIds) },
+          timeout: { request: 5_000 },
+        });
+      }
+      acts?.reloadAccounts(next);
+    },
     async shutdown() {
       for (const close of closers) await close().catch((err) => log(`shutdown: ${(err as Error).message}`));
     },
