@@ -3,12 +3,13 @@
  * queue and the Kie.ai and Meta simulators over HTTP.
  */
 import { WorkflowFailedError } from '@temporalio/client';
-import { eq, like } from 'drizzle-orm';
+import { and, eq, gte, like, lte } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { creatives, generationTasks, sideEffects } from '../db/schema';
+import { creatives, generationTasks, performance, sideEffects } from '../db/schema';
 import { TaskQueues } from '../temporal-config/queues';
 import { setLaunchesPausedUpdate, statusQuery } from '../workflows/ad-cycle';
+import type { AdCycleResult } from '../workflows/ad-cycle-types';
 import { historyOf } from './helpers/history';
 import { startTestStack, type TestStack } from './helpers/stack';
 
@@ -23,6 +24,16 @@ afterAll(async () => {
 /** Meta objects whose name carries this cycle's id. */
 const objectsOf = (kind: 'campaign' | 'adset' | 'adcreative' | 'ad', cycleId: string) =>
   stack.meta.list(kind).filter((o) => String(o.name ?? '').includes(cycleId));
+
+/** Whether Meta saw an insights read since `callsBefore`, and how many performance rows were stored while the cycle ran. */
+const insightsCollected = (result: AdCycleResult, callsBefore: number) => ({
+  read: stack.meta.calls().slice(callsBefore).some((c) => c.path.endsWith('/insights')),
+  stored: stack.activities.db
+    .select()
+    .from(performance)
+    .where(and(gte(performance.fetchedAt, result.startedAt), lte(performance.fetchedAt, result.finishedAt)))
+    .all().length,
+});
 
 describe('adCycleWorkflow', () => {
   it('takes the account from insights to one live image ad, using a task queue per activity group', async () => {
@@ -114,31 +125,32 @@ describe('adCycleWorkflow', () => {
 
   it('holds launches while paused, keeps collecting insights, and launches after resume', async () => {
     const kieTasksBefore = stack.kie.tasks().length;
+    const callsBefore = stack.meta.calls().length;
     const handle = await stack.startCycle({ adsPerRun: 1 });
     await handle.executeUpdate(setLaunchesPausedUpdate, { args: [{ paused: true, reason: 'budget review' }] });
     // Insights and planning go on; the cycle then waits at the gate.
-    let status = await handle.query(statusQuery);
-    for (let i = 0; i < 100 && status.stage !== 'paused'; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      status = await handle.query(statusQuery);
-    }
-    expect(status).toMatchObject({ stage: 'paused', launchesPaused: true, pauseReason: 'budget review' });
+    await expect.poll(async () => (await handle.query(statusQuery)).stage, { timeout: 10_000, interval: 100 }).toBe('paused');
+    expect(await handle.query(statusQuery)).toMatchObject({ stage: 'paused', launchesPaused: true, pauseReason: 'budget review' });
     expect(stack.kie.tasks().length).toBe(kieTasksBefore); // nothing paid for while paused
     expect(objectsOf('ad', handle.workflowId)).toHaveLength(0);
 
     await handle.executeUpdate(setLaunchesPausedUpdate, { args: [{ paused: false }] });
     const result = await handle.result();
     expect(result.outcome).toBe('launched');
-    expect(result.insights.since).toBeTruthy();
+    expect(insightsCollected(result, callsBefore)).toEqual({ read: true, stored: result.insights.rows });
     expect(objectsOf('ad', handle.workflowId)).toHaveLength(1);
   });
 
   it('skips the launches of a cycle whose pause outlasts its wait limit', async () => {
+    const kieTasksBefore = stack.kie.tasks().length;
+    const callsBefore = stack.meta.calls().length;
     const handle = await stack.startCycle({ adsPerRun: 1, launchesPaused: true, pauseWaitLimit: '1s' });
     const result = await handle.result();
     expect(result.outcome).toBe('paused');
-    expect(result.slots[0]).toMatchObject({ status: 'skipped' });
-    expect(result.insights.rows).toBeGreaterThanOrEqual(0);
+    expect(result.slots).toEqual([expect.objectContaining({ status: 'skipped', reason: 'launches paused:' })]);
+    // Insights were still read from Meta and stored, as many rows as the cycle reports.
+    expect(insightsCollected(result, callsBefore)).toEqual({ read: true, stored: result.insights.rows });
+    expect(stack.kie.tasks().length).toBe(kieTasksBefore);
     expect(objectsOf('ad', handle.workflowId)).toHaveLength(0);
   });
 

@@ -11,8 +11,8 @@
 import { existsSync } from 'node:fs';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { setLaunchesPausedUpdate } from '../workflows/ad-cycle';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setLaunchesPausedUpdate, statusQuery } from '../workflows/ad-cycle';
 import { historyOf } from './helpers/history';
 import { startTestStack, type TestStack } from './helpers/stack';
 
@@ -37,7 +37,7 @@ describe.runIf(record)('record replay histories', () => {
     const two = await save('ad-cycle-two-ads', await stack.startCycle({ adsPerRun: 2 }));
 
     const paused = await stack.startCycle({ adsPerRun: 1, launchesPaused: true });
-    await new Promise((r) => setTimeout(r, 1500));
+    await expect.poll(async () => (await paused.query(statusQuery)).stage, { timeout: 30_000, interval: 100 }).toBe('paused'); // held at the gate
     await paused.executeUpdate(setLaunchesPausedUpdate, { args: [{ paused: false }] });
     await save('ad-cycle-paused-resumed', paused);
 

@@ -2,6 +2,7 @@
  * The durability promise of the video wait: the video worker PROCESS is killed (SIGKILL) while it
  * waits for Veo, a new one is started, and the same cycle finishes with exactly one Kie task paid.
  */
+import type { WorkflowHandle } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { eq } from 'drizzle-orm';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,13 @@ function startVideoWorker(): ChildProcess {
   return child;
 }
 
+/** Whether the cycle's pending awaitVideo runs on the worker process `pid` and has heartbeated. */
+async function awaitVideoHeartbeatFrom(handle: WorkflowHandle, pid: number): Promise<boolean> {
+  const { raw } = await handle.describe();
+  const wait = raw.pendingActivities?.find((a) => a.activityType?.name === 'awaitVideo');
+  return !!wait?.lastHeartbeatTime && wait.lastWorkerIdentity === `video@${pid}`;
+}
+
 beforeAll(async () => {
   stack = await startTestStack({
     groups: ['orchestrator', 'insights', 'images', 'campaign'], // the video queue is served by a child process
@@ -42,12 +50,15 @@ describe('video worker crash', () => {
     const first = startVideoWorker();
     const handle = await stack.startCycle({ adsPerRun: 1, format: 'video' });
     // Wait until the cycle is in the video wait and the task exists.
-    for (let i = 0; i < 300; i++) {
-      const s = await handle.query(statusQuery);
-      if (s.stage === 'waiting-for-video' && stack.kie.tasks().some((t) => t.family === 'veo' && t.taskId === s.slots[0]?.kieTaskId)) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    await new Promise((r) => setTimeout(r, 1500)); // let the poller heartbeat a few times
+    await expect
+      .poll(async () => {
+        const s = await handle.query(statusQuery);
+        return s.stage === 'waiting-for-video' && stack.kie.tasks().some((t) => t.family === 'veo' && t.taskId === s.slots[0]?.kieTaskId);
+      }, { timeout: 30_000, interval: 100 })
+      .toBe(true);
+    // Kill it only once the wait runs on this worker and the server has its heartbeat, so the kill
+    // interrupts the wait itself (the 12 s Veo task cannot have finished by then).
+    await expect.poll(() => awaitVideoHeartbeatFrom(handle, first.pid!), { timeout: 30_000, interval: 100 }).toBe(true);
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
     startVideoWorker();
