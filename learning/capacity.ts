@@ -74,8 +74,8 @@ export interface CapRoom {
 
 /**
  * The cap check itself, given what is already live and committed. Launch planning
- * (launchCapacityDetail) and the launch guard in activities/campaign.ts both use it, so the two
- * cannot drift apart. `perLaunchCents` is what one more launch adds to `committedCents`.
+ * (launchCapacityDetail) and the guards (capExceeded, through db/spend-cap.ts) both use it, so
+ * they cannot drift apart. `perLaunchCents` is what one more launch adds to `committedCents`.
  */
 export function capRoom(input: { maxLiveAds: number; dailySpendCapCents: number; liveAds: number; committedCents: number; perLaunchCents: number }): CapRoom {
   const headroomCents = input.dailySpendCapCents - input.committedCents;
@@ -114,4 +114,27 @@ export function launchCapacityDetail(caps: SpendCaps, liveAdsInput: LiveAdBudget
     headroomCents,
     liveAds: liveAds.length,
   };
+}
+
+/** Which cap capExceeded found broken. */
+export type CapLimit = 'live-ads' | 'spend-cap';
+
+/**
+ * The guards' cap check: would committing `addCents` more today, with `addAds` more live ad sets,
+ * break the live-ad cap or the daily spend cap? The launch guard adds one ad set at its worst day,
+ * the generation guard the launch its creative is for (the count is checked at launch), a budget
+ * raise the extra worst day of its ad set (it adds no ad set). The live-ad count is checked first.
+ */
+export function capExceeded(input: {
+  maxLiveAds: number;
+  dailySpendCapCents: number;
+  liveAds: number;
+  committedCents: number;
+  addCents: number;
+  addAds: number;
+}): CapLimit | undefined {
+  const room = capRoom({ ...input, perLaunchCents: input.addCents });
+  if (input.addAds > 0 && room.byCount < input.addAds) return 'live-ads';
+  if (room.bySpend < 1) return 'spend-cap';
+  return undefined;
 }

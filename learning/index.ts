@@ -8,8 +8,9 @@ export { decideActions, adSetKey, type DecideActionsInput } from './actions';
 export { chooseHooks, type ChooseHooksInput, type ChooseHooksResult, type HookChoice, type PosteriorSnapshot } from './choice';
 export { scoreHooks, type ScoreHooksInput, type ScoreHooksResult } from './scoring';
 export { insightTexts, type Insight } from './insights';
-export { launchCapacity, launchCapacityDetail, committedSpendCents, type LaunchCapacity } from './capacity';
-export { DEFAULT_PARAMS, DEFAULT_POLICY, POLICY_NAMES, POLICY_PRESETS, resolveParams, type PolicyParams, type PriorSpec } from './params';
+export { capExceeded, launchCapacity, launchCapacityDetail, committedSpendCents, worstDaySpendCents, type CapLimit, type LaunchCapacity } from './capacity';
+export { chooseFormats, type FormatChoiceInput } from './format-choice';
+export { DEFAULT_PARAMS, DEFAULT_POLICY, META_MAX_BUDGET_EDITS_PER_HOUR, POLICY_NAMES, POLICY_PRESETS, resolveParams, type PolicyParams, type PriorSpec } from './params';
 export {
   HookLibraryError,
   HookLibrarySchema,

@@ -7,6 +7,9 @@ import type { PolicyName } from './types';
 /** How the shared CTR prior is obtained. */
 export type PriorSpec = 'fitted' | 'flat' | { alpha: number; beta: number };
 
+/** Meta's limit on budget edits per ad set per hour: the planner's default and the raise guard's limit. */
+export const META_MAX_BUDGET_EDITS_PER_HOUR = 4;
+
 /** All knobs of scoring, choice and actions. */
 export interface PolicyParams {
   /** Impressions (judged) a creative or hook needs before it can be paused, lead, or be scaled. */
@@ -75,7 +78,7 @@ export const DEFAULT_PARAMS: PolicyParams = {
   lossDraws: 300,
   scaleProbability: 0.9,
   scaleStep: 1.2,
-  maxBudgetEditsPerHour: 4,
+  maxBudgetEditsPerHour: META_MAX_BUDGET_EDITS_PER_HOUR,
   scaleEditsPerHour: 1,
   discountHalfLifeDays: null,
   changeHazardPerDay: null,
