@@ -81,7 +81,7 @@ describe('adCycleWorkflow', () => {
     expect(sa.get({ name: 'CycleOutcome', type: 'KEYWORD' } as never)).toBe('launched');
 
     // No secret in the history.
-    expect(json).not.toContain(stack.config.meta.accessToken);
+    expect(json).not.toContain(stack.config.account.meta.accessToken);
     expect(json).not.toContain(stack.config.kie.apiKey);
   });
 

@@ -5,7 +5,7 @@
  * schedule per configured account (`ad-cycle-<account>`) in step with the accounts file, also when
  * the file is edited while it runs. Ctrl-C stops it cleanly.
  */
-import { watchFile } from 'node:fs';
+import { unwatchFile, watchFile } from 'node:fs';
 import { ConfigError, loadConfig, type Config } from '../config/env';
 import { syncSchedules } from '../client/schedule-ops';
 import { startLocalStack } from './local-stack';
@@ -55,7 +55,9 @@ async function run() {
       })();
     });
   }
+  // Temporal's runtime stops the workers on SIGINT/SIGTERM; then everything else is closed.
   await stack.running;
+  if (file) unwatchFile(file);
   await stack.shutdown();
 }
 
