@@ -8,6 +8,7 @@
  */
 import { and, eq, gt, gte, like } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { creativeKeyPrefix } from '../db/creative-ids';
 import { insights, sideEffects } from '../db/schema';
 import type { Edge, MetaClient } from './ports/meta-client';
 
@@ -46,7 +47,7 @@ export async function sweepDuplicates(db: Db, meta: MetaClient, scope: SweepScop
         eq(sideEffects.status, 'done'),
         gt(sideEffects.attempts, 1),
         like(sideEffects.kind, 'meta.%'),
-        scope.creativeId ? like(sideEffects.key, `${scope.creativeId}:%`) : gte(sideEffects.updatedAt, scope.sinceIso ?? ''),
+        scope.creativeId ? like(sideEffects.key, `${creativeKeyPrefix(scope.creativeId)}%`) : gte(sideEffects.updatedAt, scope.sinceIso ?? ''),
       ),
     )
     .all();

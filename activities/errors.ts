@@ -4,6 +4,7 @@
  * Transient errors stay plain Errors so Temporal retries them with backoff.
  */
 import { ApplicationFailure } from '@temporalio/activity';
+import { IllegalCreativeTransition } from '../db/creative-lifecycle';
 import { KieApiError } from './ports/kie-client';
 import { MetaApiError } from './ports/meta-client';
 import type { NonRetryableType } from '../temporal-config/retry';
@@ -39,6 +40,11 @@ export function isAuthorizationError(err: unknown): err is MetaApiError {
 
 /** Converts an API error into the failure Temporal should see; other errors pass through unchanged. */
 export function toFailure(err: unknown): unknown {
+  if (err instanceof IllegalCreativeTransition) {
+    // The creative's recorded state forbids the move: no retry can change that.
+    const details = { creativeId: err.creativeId, transition: err.transition, from: err.from ?? null };
+    return domainFailure(err.from === undefined ? 'NotFound' : 'InvalidInput', err.message, details);
+  }
   if (err instanceof MetaApiError) {
     if (META_THROTTLE.has(err.code)) {
       return ApplicationFailure.create({

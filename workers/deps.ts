@@ -7,6 +7,7 @@ import { cancellationSignal } from '@temporalio/activity';
 import type { Config, ConfiguredAccount } from '../config/env';
 import { accountDirectory, type AccountContext } from '../activities/accounts';
 import { openDb, type Db } from '../db/client';
+import { createCreativeStore } from '../db/creatives';
 import { createCampaignActivities } from '../activities/campaign';
 import { createImageActivities } from '../activities/images';
 import { createInsightsActivities } from '../activities/insights';
@@ -53,14 +54,18 @@ export function buildActivities(config: Config, db: Db = openDb(config.dbPath), 
   const accounts = accountDirectory(config.accounts.map((a) => accountContext(config, a)));
   const kie = () => createKieClient({ baseUrl: config.kie.baseUrl, apiKey: config.kie.apiKey, timeoutMs: config.httpTimeoutMs, signal: currentSignal() });
   const creditUsd = config.kie.creditUsd;
+  // The one owner of every creative's lifecycle, shared by all activity groups (same clock as theirs).
+  const creatives = createCreativeStore(db, now);
   return {
     db,
+    creatives,
     accounts,
     /** Takes an edited accounts file: new accounts are served, changed caps and libraries apply to the next activity. */
     reloadAccounts: (next: Config) => accounts.replace(next.accounts.map((a) => accountContext(next, a))),
-    insights: createInsightsActivities({ db, accounts, lookbackDays: config.cycle.insightsLookbackDays, creditUsd, now }),
+    insights: createInsightsActivities({ db, creatives, accounts, lookbackDays: config.cycle.insightsLookbackDays, creditUsd, now }),
     images: createImageActivities({
       db,
+      creatives,
       kie,
       accounts,
       creativesDir: config.creativesDir,
@@ -76,6 +81,7 @@ export function buildActivities(config: Config, db: Db = openDb(config.dbPath), 
     }),
     video: createVideoActivities({
       db,
+      creatives,
       kie,
       accounts,
       creativesDir: config.creativesDir,
@@ -87,6 +93,7 @@ export function buildActivities(config: Config, db: Db = openDb(config.dbPath), 
     }),
     campaign: createCampaignActivities({
       db,
+      creatives,
       accounts,
       creditUsd,
       metaVideo: { waitLimitMs: config.video.metaWaitLimitMs, pollMs: Math.min(3_000, config.video.pollIntervalMs) },

@@ -1,0 +1,136 @@
+/**
+ * planCycle's work: gather the evidence and the caps from the DB, let learning/ score, decide and
+ * choose (the same planCycle HookBench runs), give each launch its format (learning/format-choice),
+ * and write the insights and the audit trail. Nothing is decided here that learning/ does not decide.
+ */
+import { log } from '@temporalio/activity';
+import { rewritePlanAudit, type DecisionRow, type InsightRow } from '../db/audit';
+import type { Db } from '../db/client';
+import type { CreativeRow, CreativeStore } from '../db/creatives';
+import { performanceOfAds } from '../db/performance';
+import {
+  chooseFormats,
+  DEFAULT_POLICY,
+  insightTexts,
+  planCycle as learnPlan,
+  scoreHooks,
+  type CreativeEvidence,
+  type Insight,
+  type PlanCycleResult as LearnedPlan,
+} from '../learning';
+import type { Accounts } from './accounts';
+import type { CreativeAction } from './budget-actions';
+import type { PlanCycleInput, PlanCycleResult, PlannedSlot } from './insights';
+import { day } from './meta-insights';
+
+export interface PlanCtx {
+  db: Db;
+  creatives: CreativeStore;
+  accounts: Accounts;
+  creditUsd: number;
+  now: () => Date;
+}
+
+/** Scores, decides and chooses this cycle's launches (seeded by the cycle id, so a retry chooses the same). */
+export function planCycle(ctx: PlanCtx, { accountId, cycleId, wanted, policy, format }: PlanCycleInput): PlanCycleResult {
+  const account = ctx.accounts(accountId);
+  const hooks = account.hooks();
+  const at = ctx.now();
+  const today = day(at);
+  const ev = evidenceOf(ctx, accountId, today);
+  const used = policy ?? DEFAULT_POLICY;
+  const scores = scoreHooks({ hooks, evidence: ev, nowMs: at.getTime(), policy: used });
+  const live = ctx.creatives.ofAccount(accountId, ['launched', 'launching']);
+  const plan = learnPlan({
+    hooks,
+    evidence: ev,
+    nowMs: at.getTime(),
+    caps: ctx.creatives.spendCap(accountId, account.caps, ctx.creditUsd).planningCaps(ev.reduce((sum, e) => sum + (e.spendTodayCents ?? 0), 0)),
+    budgetEditsLastHour: ctx.creatives.budgetEditsLastHour(accountId),
+    currentBudgets: Object.fromEntries(live.filter((c) => c.metaAdsetId).map((c) => [c.metaAdsetId!, c.dailyBudgetCents ?? account.caps.adSetDailyBudgetCents])),
+    policy: used,
+    seed: cycleId,
+    dayStartMs: Date.parse(`${today}T00:00:00Z`),
+    format,
+  });
+  // The learning core sizes launches by the caps; the cycle asks for at most `wanted`.
+  const launches = plan.decisions.filter((d) => d.kind === 'launch').slice(0, wanted);
+  const formats = chooseFormats({ seed: cycleId, hookIds: launches.map((d) => d.hookId!), hooks, videoShare: account.videoShare, forced: format });
+  const slots: PlannedSlot[] = launches.map((d, i) => ({ slot: i, hookId: d.hookId!, format: formats[i]!, style: d.style, sampledValue: d.probability ?? 0, reason: d.reason }));
+  const skipReasons = plan.decisions.filter((d) => d.kind === 'skip-launch').map((d) => d.reason);
+  const skipped = Array.from({ length: wanted - slots.length }, () => ({ reason: skipReasons[0] ?? 'no launch fits under the live-ad cap and the daily spend cap' }));
+  const kept = plan.decisions.filter((d) => d.kind !== 'launch' || launches.includes(d));
+  const texts = insightTexts(scores, kept);
+  writeAudit(ctx.db, { accountId, cycleId, policy: used, at }, texts, kept, plan);
+  const actions = actionsOf(plan, live);
+  const best = scores.bestHookId ? scores.hooks.find((h) => h.hookId === scores.bestHookId) : undefined;
+  log.info('cycle planned', { cycleId, policy: used, launches: slots.length, actions: actions.length });
+  return {
+    policy: used,
+    seed: cycleId,
+    slots,
+    skipped,
+    actions,
+    bestHook: best ? { hookId: best.hookId, probability: best.pBest } : undefined,
+    insights: texts.slice(0, 6).map((t) => t.text),
+  };
+}
+
+/** Evidence per launched creative, from the DB (creatives joined with their daily insights). */
+function evidenceOf(ctx: PlanCtx, accountId: string, today: string): CreativeEvidence[] {
+  const rows = ctx.creatives.ofAccount(accountId, ['launched', 'paused'], { withAd: true });
+  const perf = performanceOfAds(ctx.db, rows.map((r) => r.metaAdId!));
+  return rows.map((c) => {
+    const daily = perf
+      .filter((p) => p.adId === c.metaAdId)
+      .map((p) => ({ date: p.date, impressions: p.impressions, linkClicks: p.linkClicks, conversions: p.conversions, spendCents: p.spendCents }));
+    const sum = (k: 'impressions' | 'linkClicks' | 'conversions' | 'spendCents') => daily.reduce((s, d) => s + d[k], 0);
+    return {
+      creativeId: c.id,
+      hookId: c.hookId,
+      format: c.format,
+      adSetId: c.metaAdsetId ?? undefined,
+      spendTodayCents: daily.filter((d) => d.date === today).reduce((s, d) => s + d.spendCents, 0),
+      launchedAtMs: Date.parse(c.launchedAt ?? c.createdAt),
+      impressions: sum('impressions'),
+      linkClicks: sum('linkClicks'),
+      conversions: sum('conversions'),
+      spendCents: sum('spendCents'),
+      daily,
+      status: c.status === 'paused' ? 'paused' : 'live',
+    } satisfies CreativeEvidence;
+  });
+}
+
+/** The plan's insights and every kept decision (with its posterior snapshot), replacing a retried plan's rows. */
+function writeAudit(db: Db, c: { accountId: string; cycleId: string; policy: string; at: Date }, texts: Insight[], kept: LearnedPlan['decisions'], plan: LearnedPlan): void {
+  const { accountId, cycleId } = c;
+  const createdAt = c.at.toISOString();
+  const insights: InsightRow[] = texts.map((t) => ({ accountId, cycleId, kind: t.kind, subject: t.subject, text: t.text, confidence: t.confidence, createdAt }));
+  const decisions: DecisionRow[] = kept.map((d) => ({
+    accountId,
+    cycleId,
+    kind: d.kind === 'launch' ? 'choose' : d.kind,
+    creativeId: d.creativeId ?? null,
+    hookId: d.hookId ?? null,
+    reason: d.reason,
+    probability: d.probability ?? null,
+    snapshot: { ...d.snapshot, policy: c.policy, seed: cycleId, ...(d.kind === 'launch' && plan.choice ? { prior: plan.choice.posterior.prior } : {}) },
+    createdAt,
+  }));
+  rewritePlanAudit(db, { accountId, cycleId }, { insights, decisions });
+}
+
+/** The plan's pauses and raises, each for the creative whose ad set it names. */
+function actionsOf(plan: LearnedPlan, live: CreativeRow[]): CreativeAction[] {
+  const byAdset = new Map(live.map((c) => [c.metaAdsetId, c.id]));
+  return plan.decisions
+    .filter((d) => d.kind === 'pause' || d.kind === 'scale')
+    .map((d) => ({
+      kind: d.kind as 'pause' | 'scale',
+      creativeId: d.creativeId ?? (d.adSetId ? byAdset.get(d.adSetId) : undefined) ?? '',
+      toBudgetCents: d.toBudgetCents,
+      reason: d.reason,
+    }))
+    .filter((a) => a.creativeId);
+}
