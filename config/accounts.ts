@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { POLICIES } from '../workflows/ad-cycle-types';
+import { POLICIES } from '../temporal-config/policies';
 
 export const CALLS_TO_ACTION = ['LEARN_MORE', 'SIGN_UP', 'GET_STARTED', 'SUBSCRIBE', 'SHOP_NOW', 'DOWNLOAD', 'APPLY_NOW'] as const;
 

@@ -10,7 +10,16 @@ import { startMetaSimulator } from './meta';
 
 async function main() {
   const config = loadConfig();
-  const meta = await startMetaSimulator({ port: config.meta.simPort, timeScale: config.simTimeScale, stateFile: path.join(config.dataDir, 'meta-simulator.json') });
+  // Every configured account without a token is served here, with its page and audiences.
+  const simulated = config.accounts.filter((a) => a.meta.mode === 'simulator');
+  const meta = await startMetaSimulator({
+    port: config.meta.simPort,
+    timeScale: config.simTimeScale,
+    stateFile: path.join(config.dataDir, 'meta-simulator.json'),
+    ...(simulated.length
+      ? { adAccounts: simulated.map((a) => a.id), pageIds: [...new Set(simulated.map((a) => a.pageId))], customAudienceIds: [...new Set(simulated.flatMap((a) => a.customAudienceIds))] }
+      : {}),
+  });
   const kie = await startKieSimulator({ port: config.kie.simPort, timeScale: config.simTimeScale });
   console.log(`Meta Graph API simulator: ${meta.url}  (token sim-meta-token)`);
   console.log(`Kie.ai simulator:         ${kie.url}  (key sim-kie-key)`);

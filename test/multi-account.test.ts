@@ -109,7 +109,7 @@ describe('npm start with an accounts file', () => {
     const describeSchedule = async (accountId: string) => {
       try {
         const d = await testEnv.schedule.getHandle(scheduleId(accountId)).describe();
-        return { paused: d.state.paused, note: d.state.note, input: d.action.type === 'startWorkflow' ? d.action.args[0] : undefined };
+        return { paused: d.state.paused, note: d.state.note, input: d.action.type === 'startWorkflow' ? d.action.args?.[0] : undefined };
       } catch {
         return undefined;
       }

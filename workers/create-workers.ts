@@ -2,7 +2,7 @@
  * One Worker per task queue, each with its own concurrency and rate limit. A process may run one
  * group (`npm run worker:<group>`) or all of them (`npm start`); the wiring is the same.
  */
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/env';
 import { TaskQueues } from '../temporal-config/queues';

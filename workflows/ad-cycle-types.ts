@@ -7,7 +7,9 @@ import { z } from 'zod';
 import type { FetchInsightsResult } from '../activities/insights';
 import type { RootCause } from './failure';
 
-export const POLICIES = ['thompson', 'thompson-discounted', 'thompson-changepoint', 'thompson-flat', 'epsilon-greedy', 'uniform', 'ucb1'] as const;
+import { POLICIES } from '../temporal-config/policies';
+
+export { POLICIES };
 
 export const AdCycleInputSchema = z
   .object({

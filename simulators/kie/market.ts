@@ -5,7 +5,7 @@
  */
 import { admitCreate } from './admit-create';
 import { pickDelay } from './config';
-import { type MarketState, type MarketTask, type RouteCtx, SimCore } from './core';
+import { type MarketState, type MarketTask, type RouteCtx, type SimCore } from './core';
 import { fail, ok, type RouteResult } from './http';
 import type { KieFaultRule } from './types';
 import { type MarketSpec, validateMarketCreate } from './validate-market';

@@ -5,7 +5,7 @@
  */
 import { admitCreate } from './admit-create';
 import { pickDelay } from './config';
-import { type RouteCtx, SimCore, type VeoTask } from './core';
+import { type RouteCtx, type SimCore, type VeoTask } from './core';
 import { fail, ok, type RouteResult } from './http';
 import type { KieFaultRule } from './types';
 import { validateVeoGenerate, type VeoSpec } from './validate-veo';

@@ -6,7 +6,7 @@
 // credited to the day of the click, so past days get restated.
 import { DAY_MS, HOUR_MS, MINUTE_MS, dayOf } from './clock';
 import type { ResolvedOptions } from './options';
-import { hashUnit, lerp, Rng } from './rng';
+import { hashUnit, lerp, type Rng } from './rng';
 import { isDelivering } from './status';
 import type { Ad, Store } from './store';
 import { emptyTotals, addTotals, type DayTotals } from './totals';
