@@ -16,7 +16,8 @@
  */
 import type { creatives } from './schema';
 
-export type CreativeStatus = (typeof creatives.$inferSelect)['status'];
+export type CreativeRow = typeof creatives.$inferSelect;
+export type CreativeStatus = CreativeRow['status'];
 /** The state of a creative not yet in the DB. */
 export const NEW = 'new';
 type From = CreativeStatus | typeof NEW;
@@ -93,3 +94,31 @@ export function targetOf(name: CreativeTransition, from: CreativeStatus, to?: Cr
   const t: Transition = CREATIVE_TRANSITIONS[name];
   return t.to === 'unchanged' ? from : (to ?? t.to[0]!);
 }
+
+// --- What the transitions record ----------------------------------------------------------------
+
+/** What a new creative is made with (one planned slot). */
+export interface NewCreative {
+  id: string;
+  accountId: string;
+  cycleId: string;
+  slot: number;
+  hookId: string;
+  format: 'image' | 'video';
+  model?: string;
+  prompt?: string;
+}
+/** What a generation cost (generation-budget.ts computes it). */
+export interface CreativeCost {
+  credits: number;
+  usd: number;
+}
+/** The ids a launch created on Meta. */
+export interface LaunchedObjects {
+  campaignId: string;
+  adsetId: string;
+  adCreativeId: string;
+  adId: string;
+}
+/** The launch guard's answer: the reserved budget, or why the caps refuse. */
+export type LaunchReservation = { budgetCents: number } | { refused: string; liveAds: number; committedCents: number };

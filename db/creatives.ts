@@ -8,47 +8,18 @@
  */
 import { and, eq, gte, inArray, isNotNull } from 'drizzle-orm';
 import type { Db } from './client';
-import * as ids from './creative-ids';
-import { checkTransition, targetOf, type CreativeStatus, type CreativeTransition } from './creative-lifecycle';
+import { checkTransition, targetOf, type CreativeCost, type CreativeRow, type CreativeStatus, type CreativeTransition, type LaunchedObjects, type LaunchReservation, type NewCreative } from './creative-lifecycle';
 import type { Queryable } from './queryable';
 import { budgetEdits, creatives } from './schema';
 import { spendCapOf, type SpendCap, type SpendCapLimits } from './spend-cap';
 
-export { IllegalCreativeTransition, CREATIVE_TRANSITIONS, type CreativeStatus, type CreativeTransition } from './creative-lifecycle';
+export * from './creative-ids';
+export { CREATIVE_TRANSITIONS, IllegalCreativeTransition, type CreativeCost, type CreativeRow, type CreativeStatus, type CreativeTransition } from './creative-lifecycle';
+export type { LaunchedObjects, LaunchReservation, NewCreative } from './creative-lifecycle';
 export type { SpendCap, SpendCapLimits } from './spend-cap';
-export type CreativeRow = typeof creatives.$inferSelect;
 type CreativeFields = Partial<Omit<typeof creatives.$inferInsert, 'id' | 'status'>>;
 
-/** What a new creative is made with (one planned slot). */
-export interface NewCreative {
-  id: string;
-  accountId: string;
-  cycleId: string;
-  slot: number;
-  hookId: string;
-  format: 'image' | 'video';
-  model?: string;
-  prompt?: string;
-}
-/** What a generation cost (generation-budget.ts computes it). */
-export interface CreativeCost {
-  credits: number;
-  usd: number;
-}
-/** The ids a launch created on Meta. */
-export interface LaunchedObjects {
-  campaignId: string;
-  adsetId: string;
-  adCreativeId: string;
-  adId: string;
-}
-/** The launch guard's answer: the reserved budget, or why the caps refuse. */
-export type LaunchReservation = { budgetCents: number } | { refused: string; liveAds: number; committedCents: number };
-
 export class CreativeStore {
-  /** The id builders, so an activity needs nothing but its store to name what it makes. */
-  readonly ids = ids;
-
   constructor(
     private readonly q: Queryable,
     private readonly now: () => Date = () => new Date(),
