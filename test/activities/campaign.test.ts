@@ -13,7 +13,14 @@ import { ACCOUNT, accounts, CAPS, fakeMeta, generatedCreative, launchedCreative,
 
 function campaign(meta: ReturnType<typeof fakeMeta>, caps = CAPS) {
   const t = tempDb();
-  const acts = createCampaignActivities({ db: t.db, creatives: t.creatives, accounts: accounts(meta, { caps }), creditUsd: 0.005, now: t.now, createLookup: { windowMs: 0, intervalMs: 1 } });
+  const acts = createCampaignActivities({
+    db: t.db,
+    creatives: t.creatives,
+    accounts: accounts(meta, { caps }),
+    creditUsd: 0.005,
+    now: t.now,
+    createLookup: { windowMs: 0, intervalMs: 1 },
+  });
   return { ...t, acts, env: new MockActivityEnvironment() };
 }
 
@@ -27,7 +34,10 @@ describe('launchCreative', () => {
     const err = await runIn(env, acts.launchCreative, { accountId: ACCOUNT, creativeId: id }).catch((e: unknown) => e);
     expect(err).toMatchObject({ type: 'SpendCapReached', nonRetryable: true });
     expect((err as Error).message).toBe("not launched: daily spend cap: 1875 committed + 625 (a 500-cent budget's worst day) > 2499 cents");
-    expect(creatives.get(id)).toMatchObject({ status: 'skipped', failReason: "daily spend cap: 1875 committed + 625 (a 500-cent budget's worst day) > 2499 cents" });
+    expect(creatives.get(id)).toMatchObject({
+      status: 'skipped',
+      failReason: "daily spend cap: 1875 committed + 625 (a 500-cent budget's worst day) > 2499 cents",
+    });
   });
 
   it('builds campaign, ad set, creative and ad PAUSED, then switches them on from the ad up', async () => {
@@ -49,9 +59,23 @@ describe('launchCreative', () => {
     const id = generatedCreative(creatives, 'cycle-2', 0, file);
     const result = await runIn(env, acts.launchCreative, { accountId: ACCOUNT, creativeId: id });
     expect(result).toEqual({ creativeId: id, campaignId: '100', adsetId: '101', imageHash: 'hash-1', adCreativeId: '102', adId: '103', dailyBudgetCents: 500 });
-    expect(setStatus.mock.calls).toEqual([['103', 'ACTIVE'], ['101', 'ACTIVE'], ['100', 'ACTIVE']]);
-    expect(meta.createAdSet).toHaveBeenCalledWith(ACCOUNT, expect.objectContaining({ name: `maa|${id}|hook=h-image|adset`, status: 'PAUSED', daily_budget: 500 }));
-    expect(creatives.get(id)).toMatchObject({ status: 'launched', metaCampaignId: '100', metaAdsetId: '101', metaCreativeId: '102', metaAdId: '103', metaImageHash: 'hash-1' });
+    expect(setStatus.mock.calls).toEqual([
+      ['103', 'ACTIVE'],
+      ['101', 'ACTIVE'],
+      ['100', 'ACTIVE'],
+    ]);
+    expect(meta.createAdSet).toHaveBeenCalledWith(
+      ACCOUNT,
+      expect.objectContaining({ name: `maa|${id}|hook=h-image|adset`, status: 'PAUSED', daily_budget: 500 }),
+    );
+    expect(creatives.get(id)).toMatchObject({
+      status: 'launched',
+      metaCampaignId: '100',
+      metaAdsetId: '101',
+      metaCreativeId: '102',
+      metaAdId: '103',
+      metaImageHash: 'hash-1',
+    });
     // A retry finds every object in the ledger and creates nothing more.
     await runIn(env, acts.launchCreative, { accountId: ACCOUNT, creativeId: id });
     expect(meta.createAd).toHaveBeenCalledTimes(1);
@@ -64,8 +88,10 @@ describe('applyActions', () => {
     const { acts, env, creatives } = campaign(fakeMeta({ setDailyBudget }));
     const busy = launchedCreative(creatives, 'earlier', 0);
     const calm = launchedCreative(creatives, 'earlier', 1);
-    for (let i = 0; i < 4; i++) creatives.budgetEditIntended({ key: budgetEditKey(`cycle-${i}`, busy.adsetId), accountId: ACCOUNT, adsetId: busy.adsetId, fromCents: 500, toCents: 500 });
-    for (let i = 0; i < 3; i++) creatives.budgetEditIntended({ key: budgetEditKey(`cycle-${i}`, calm.adsetId), accountId: ACCOUNT, adsetId: calm.adsetId, fromCents: 500, toCents: 500 });
+    for (let i = 0; i < 4; i++)
+      creatives.budgetEditIntended({ key: budgetEditKey(`cycle-${i}`, busy.adsetId), accountId: ACCOUNT, adsetId: busy.adsetId, fromCents: 500, toCents: 500 });
+    for (let i = 0; i < 3; i++)
+      creatives.budgetEditIntended({ key: budgetEditKey(`cycle-${i}`, calm.adsetId), accountId: ACCOUNT, adsetId: calm.adsetId, fromCents: 500, toCents: 500 });
     const input: ApplyActionsInput = {
       accountId: ACCOUNT,
       cycleId: 'cycle-9',
@@ -75,7 +101,9 @@ describe('applyActions', () => {
       ],
     };
     const result = await runIn(env, acts.applyActions, input);
-    expect(result.skipped).toEqual([{ kind: 'scale', creativeId: busy.id, toBudgetCents: 600, reason: 'winner', why: 'Meta allows 4 budget edits per ad set per hour' }]);
+    expect(result.skipped).toEqual([
+      { kind: 'scale', creativeId: busy.id, toBudgetCents: 600, reason: 'winner', why: 'Meta allows 4 budget edits per ad set per hour' },
+    ]);
     expect(result.applied).toEqual([{ kind: 'scale', creativeId: calm.id, toBudgetCents: 600, reason: 'winner', adsetId: calm.adsetId }]);
     expect(setDailyBudget.mock.calls).toEqual([[calm.adsetId, 600]]);
     expect(creatives.get(busy.id)!.dailyBudgetCents).toBe(500);

@@ -32,7 +32,9 @@ describe('the creative store', () => {
     creatives.startGeneration(c);
     // Not generated yet: nothing may be reserved or launched.
     expect(() => creatives.reserveLaunch(c.id, CAPS, 0.005)).toThrow(IllegalCreativeTransition);
-    expect(() => creatives.launched(c.id, { campaignId: '1', adsetId: '2', adCreativeId: '3', adId: '4' })).toThrow(/is generating: launched is allowed only from launching/);
+    expect(() => creatives.launched(c.id, { campaignId: '1', adsetId: '2', adCreativeId: '3', adId: '4' })).toThrow(
+      /is generating: launched is allowed only from launching/,
+    );
     expect(() => creatives.paused(c.id, 'why')).toThrow(IllegalCreativeTransition);
     creatives.generationSkipped(c.id, 'daily Kie credit cap');
     // A skipped creative never goes live, nor is generated after all.
@@ -102,7 +104,18 @@ describe('the spend-cap check (planning, the generation guard and the launch gua
     const { db, creatives } = tempDb();
     for (let i = 0; i < 3; i++) launchedCreative(creatives, 'cycle-f', i);
     db.insert(generationTasks)
-      .values({ key: 'cycle-f:s0:kie.image', accountId: ACCOUNT, creativeId: 'cycle-f:s0', provider: 'kie', model: 'google/nano-banana', state: 'success', estimatedCredits: 100, actualCredits: 100, submitAttempts: 1, createdAt: NOW.toISOString() })
+      .values({
+        key: 'cycle-f:s0:kie.image',
+        accountId: ACCOUNT,
+        creativeId: 'cycle-f:s0',
+        provider: 'kie',
+        model: 'google/nano-banana',
+        state: 'success',
+        estimatedCredits: 100,
+        actualCredits: 100,
+        submitAttempts: 1,
+        createdAt: NOW.toISOString(),
+      })
       .run();
     return (limits: Partial<typeof CAPS>) => creatives.spendCap(ACCOUNT, { ...CAPS, ...limits }, 0.005);
   }
@@ -110,13 +123,22 @@ describe('the spend-cap check (planning, the generation guard and the launch gua
   it('counts live ad sets at their worst day plus what generation cost today', () => {
     const cap = account()({});
     expect(cap).toMatchObject({ liveAds: 3, mediaCents: 1875, creditsToday: 100, committedCents: 1925 });
-    expect(cap.planningCaps(123)).toEqual({ maxLiveAds: 4, dailySpendCapCents: 2600, adSetDailyBudgetCents: 500, maxAdSetDailyBudgetCents: 1500, generationCostTodayCents: 50, mediaSpendTodayCents: 123 });
+    expect(cap.planningCaps(123)).toEqual({
+      maxLiveAds: 4,
+      dailySpendCapCents: 2600,
+      adSetDailyBudgetCents: 500,
+      maxAdSetDailyBudgetCents: 1500,
+      generationCostTodayCents: 50,
+      mediaSpendTodayCents: 123,
+    });
   });
 
-  it("refuses a launch whose worst day does not fit, or one past the live-ad cap", () => {
+  it('refuses a launch whose worst day does not fit, or one past the live-ad cap', () => {
     const capOf = account();
     expect(capOf({ totalDailySpendCapCents: 2550 }).launchProblem(500)).toBeUndefined();
-    expect(capOf({ totalDailySpendCapCents: 2549 }).launchProblem(500)).toBe("daily spend cap: 1925 committed + 625 (a 500-cent budget's worst day) > 2549 cents");
+    expect(capOf({ totalDailySpendCapCents: 2549 }).launchProblem(500)).toBe(
+      "daily spend cap: 1925 committed + 625 (a 500-cent budget's worst day) > 2549 cents",
+    );
     expect(capOf({ maxLiveAds: 3 }).launchProblem(500)).toBe('live-ad cap: 3 live, max 3');
   });
 

@@ -23,7 +23,13 @@ export const ACCOUNT = 'act_100200300';
 export const NOW = new Date('2026-03-10T12:00:00.000Z');
 export const HOOKS: Hook[] = [hook('h-image'), hook('h-both', { formats: ['image', 'video'] }), hook('h-video', { formats: ['video'] })];
 /** $5 ad sets; the cap fits four of them on their worst day ($6.25 each) plus $1 of generation. */
-export const CAPS: AccountCaps = { adSetDailyBudgetCents: 500, totalDailySpendCapCents: 2600, maxLiveAds: 4, maxAdSetDailyBudgetCents: 1500, kieDailyCreditCap: 1000 };
+export const CAPS: AccountCaps = {
+  adSetDailyBudgetCents: 500,
+  totalDailySpendCapCents: 2600,
+  maxLiveAds: 4,
+  maxAdSetDailyBudgetCents: 1500,
+  kieDailyCreditCap: 1000,
+};
 
 /** A fresh DB in its own temp folder, migrated, with the store on it. */
 export function tempDb(): { db: Db; creatives: CreativeStore; dir: string; now: () => Date } {

@@ -31,7 +31,10 @@ function images(caps = CAPS) {
 }
 
 const input = { accountId: ACCOUNT, cycleId: 'cycle-1', slot: 0, hookId: 'h-image' };
-const picture = () => sharp({ create: { width: 90, height: 160, channels: 3, background: '#336699' } }).png().toBuffer();
+const picture = () =>
+  sharp({ create: { width: 90, height: 160, channels: 3, background: '#336699' } })
+    .png()
+    .toBuffer();
 
 describe('generateImageCreative', () => {
   it('resumes the recorded Kie task after a failed attempt instead of paying for a second one', async () => {
@@ -43,7 +46,11 @@ describe('generateImageCreative', () => {
     expect(creatives.get('cycle-1:s0')).toMatchObject({ status: 'generating', kieTaskId: 'task-1' });
 
     // Attempt 2: no credits check, no create (either would throw on this fake): the same task is read again.
-    const imageTask = vi.fn(async (taskId: string) => ({ taskId, state: 'success' as const, resultJson: JSON.stringify({ resultUrls: ['https://cdn.example/p.png'] }) }));
+    const imageTask = vi.fn(async (taskId: string) => ({
+      taskId,
+      state: 'success' as const,
+      resultJson: JSON.stringify({ resultUrls: ['https://cdn.example/p.png'] }),
+    }));
     useKie(fakeKie({ imageTask, download: vi.fn(async () => picture()) }));
     const result = await runIn(new MockActivityEnvironment({ attempt: 2 }), acts.generateImageCreative, input);
 
@@ -52,7 +59,9 @@ describe('generateImageCreative', () => {
     expect(result).toMatchObject({ creativeId: 'cycle-1:s0', taskId: 'task-1', costCredits: IMAGE_CREDITS, costUsd: 0.02 });
     expect(existsSync(result.filePath)).toBe(true);
     expect(creatives.get('cycle-1:s0')).toMatchObject({ status: 'generated', kieTaskId: 'task-1', filePath: result.filePath, costCredits: IMAGE_CREDITS });
-    expect(db.select().from(generationTasks).all()).toEqual([expect.objectContaining({ taskId: 'task-1', submitAttempts: 1, actualCredits: IMAGE_CREDITS, state: 'success' })]);
+    expect(db.select().from(generationTasks).all()).toEqual([
+      expect.objectContaining({ taskId: 'task-1', submitAttempts: 1, actualCredits: IMAGE_CREDITS, state: 'success' }),
+    ]);
   });
 
   it('does not pay for a picture whose generation and launch would not both fit under the spend cap', async () => {
@@ -63,6 +72,9 @@ describe('generateImageCreative', () => {
     const err = await runIn(new MockActivityEnvironment(), acts.generateImageCreative, input).catch((e: unknown) => e);
     expect(err).toMatchObject({ type: 'GenerationBudgetExceeded', nonRetryable: true });
     expect((err as Error).message).toBe('generation skipped: daily spend cap: 2502 cents with this generation and its launch > 2501');
-    expect(creatives.get('cycle-1:s0')).toMatchObject({ status: 'skipped', failReason: 'daily spend cap: 2502 cents with this generation and its launch > 2501' });
+    expect(creatives.get('cycle-1:s0')).toMatchObject({
+      status: 'skipped',
+      failReason: 'daily spend cap: 2502 cents with this generation and its launch > 2501',
+    });
   });
 });

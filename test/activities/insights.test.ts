@@ -15,7 +15,14 @@ import { ACCOUNT, accounts, fakeMeta, launchedCreative, NOW, resolves, runIn, te
 
 function insightsActs(meta: MetaClient, overrides: Parameters<typeof accounts>[1] = {}) {
   const t = tempDb();
-  const acts = createInsightsActivities({ db: t.db, creatives: t.creatives, accounts: accounts(meta, overrides), lookbackDays: 3, creditUsd: 0.005, now: t.now });
+  const acts = createInsightsActivities({
+    db: t.db,
+    creatives: t.creatives,
+    accounts: accounts(meta, overrides),
+    lookbackDays: 3,
+    creditUsd: 0.005,
+    now: t.now,
+  });
   return { ...t, acts, env: new MockActivityEnvironment() };
 }
 
@@ -38,10 +45,17 @@ describe('fetchInsights', () => {
     expect(result.reconciled).toEqual({ disapproved: [live.id], stoppedOutside: [], budgetsChanged: [] });
     expect(creatives.get(live.id)).toMatchObject({ status: 'paused', failReason: 'disapproved by Meta: Misleading claims', pausedAt: NOW.toISOString() });
     expect(db.select().from(insights).where(eq(insights.cycleId, 'cycle-7')).all()).toEqual([
-      expect.objectContaining({ kind: 'disapproved', subject: live.id, confidence: 1, text: expect.stringMatching(/stopped delivering: disapproved by Meta: Misleading claims\. Its slot and budget are free again\./) }),
+      expect.objectContaining({
+        kind: 'disapproved',
+        subject: live.id,
+        confidence: 1,
+        text: expect.stringMatching(/stopped delivering: disapproved by Meta: Misleading claims\. Its slot and budget are free again\./),
+      }),
     ]);
     // Its slot no longer counts against the cap.
-    expect(creatives.spendCap(ACCOUNT, { maxLiveAds: 4, totalDailySpendCapCents: 2600, adSetDailyBudgetCents: 500, maxAdSetDailyBudgetCents: 1500 }, 0.005).liveAds).toBe(0);
+    expect(
+      creatives.spendCap(ACCOUNT, { maxLiveAds: 4, totalDailySpendCapCents: 2600, adSetDailyBudgetCents: 500, maxAdSetDailyBudgetCents: 1500 }, 0.005).liveAds,
+    ).toBe(0);
   });
 
   it('treats an unlisted ad Meta says does not exist as deleted, and counts a budget edited in Ads Manager', async () => {
@@ -65,7 +79,14 @@ describe('fetchInsights', () => {
     expect(result.reconciled).toEqual({ disapproved: [], stoppedOutside: [gone.id], budgetsChanged: [edited.id] });
     expect(earlier.get(gone.id)).toMatchObject({ status: 'paused', failReason: 'DELETED outside the agent' });
     expect(earlier.get(edited.id)).toMatchObject({ status: 'launched', dailyBudgetCents: 900 });
-    expect(db.select().from(insights).all().map((i) => i.kind).sort()).toEqual(['budget-changed', 'stopped-outside']);
+    expect(
+      db
+        .select()
+        .from(insights)
+        .all()
+        .map((i) => i.kind)
+        .sort(),
+    ).toEqual(['budget-changed', 'stopped-outside']);
   });
 });
 
