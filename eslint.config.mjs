@@ -18,7 +18,11 @@ const boundary = (files, forbidden, message, extra = {}) => ({
       {
         ...(extra.paths ? { paths: extra.paths } : {}),
         patterns: [
-          ...forbidden.map((f) => ({ group: folder(f.name), ...(f.types ? { allowTypeImports: true } : {}), message: `${message} (${f.name}/${f.types ? ': types only' : ''})` })),
+          ...forbidden.map((f) => ({
+            group: folder(f.name),
+            ...(f.types ? { allowTypeImports: true } : {}),
+            message: `${message} (${f.name}/${f.types ? ': types only' : ''})`,
+          })),
           ...(extra.patterns ?? []),
         ],
       },
@@ -52,7 +56,16 @@ export default tseslint.config(
   // only as types (their code must not enter the workflow bundle).
   boundary(
     ['workflows/**/*.ts'],
-    [{ name: 'activities', types: true }, { name: 'db', types: true }, { name: 'learning', types: true }, { name: 'config' }, { name: 'workers' }, { name: 'client' }, { name: 'simulators' }, { name: 'scripts' }],
+    [
+      { name: 'activities', types: true },
+      { name: 'db', types: true },
+      { name: 'learning', types: true },
+      { name: 'config' },
+      { name: 'workers' },
+      { name: 'client' },
+      { name: 'simulators' },
+      { name: 'scripts' },
+    ],
     'Workflows import only @temporalio/workflow, their own helpers, temporal-config and activity types',
     {
       paths: nodeBuiltins.map((name) => ({ name, message: 'Workflows must not use Node built-ins (determinism).' })),
@@ -62,22 +75,59 @@ export default tseslint.config(
   {
     files: ['workflows/**/*.ts'],
     rules: {
-      'no-restricted-globals': ['error', { name: 'process', message: 'Workflows do not read the environment.' }, { name: 'fetch', message: 'Workflows do no I/O.' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'Workflows do not read the environment.' },
+        { name: 'fetch', message: 'Workflows do no I/O.' },
+      ],
       'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'Use workflow uuid4() or a seeded RNG.' }],
     },
   },
   // Activities get their config injected; they never reach up into the wiring, the client or workflows.
-  boundary(['activities/**/*.ts'], [{ name: 'workers' }, { name: 'client' }, { name: 'workflows' }, { name: 'config' }, { name: 'simulators' }, { name: 'scripts' }], 'Activities import db/, learning/, temporal-config/ and their ports'),
+  boundary(
+    ['activities/**/*.ts'],
+    [{ name: 'workers' }, { name: 'client' }, { name: 'workflows' }, { name: 'config' }, { name: 'simulators' }, { name: 'scripts' }],
+    'Activities import db/, learning/, temporal-config/ and their ports',
+  ),
   // The client talks to Temporal: workflow definitions and messages, never activities or the DB.
-  boundary(['client/**/*.ts'], [{ name: 'activities' }, { name: 'db' }, { name: 'workers' }, { name: 'simulators' }, { name: 'scripts' }, { name: 'learning' }], 'The client imports workflows, temporal-config and config only'),
+  boundary(
+    ['client/**/*.ts'],
+    [{ name: 'activities' }, { name: 'db' }, { name: 'workers' }, { name: 'simulators' }, { name: 'scripts' }, { name: 'learning' }],
+    'The client imports workflows, temporal-config and config only',
+  ),
   // Pure code: the learning core and the shared constants import no project layer above them.
-  boundary(['learning/**/*.ts'], [{ name: 'activities' }, { name: 'db' }, { name: 'workers' }, { name: 'client' }, { name: 'workflows' }, { name: 'config' }, { name: 'simulators' }], 'learning/ is pure statistics', {
-    patterns: [{ group: ['got', 'better-sqlite3', 'drizzle-orm', 'drizzle-orm/*', '@temporalio/*'], message: 'learning/ is pure: no I/O, no Temporal.' }],
-  }),
-  boundary(['temporal-config/**/*.ts'], [{ name: 'activities' }, { name: 'db' }, { name: 'workers' }, { name: 'client' }, { name: 'workflows' }, { name: 'config' }, { name: 'learning' }], 'temporal-config/ holds shared constants only'),
-  boundary(['db/**/*.ts'], [{ name: 'activities' }, { name: 'workers' }, { name: 'client' }, { name: 'workflows' }, { name: 'config' }, { name: 'simulators' }], 'db/ is the storage layer'),
-  boundary(['config/**/*.ts'], [{ name: 'activities' }, { name: 'db' }, { name: 'workers' }, { name: 'client' }, { name: 'workflows' }, { name: 'simulators' }], 'config/ reads and validates the environment only'),
+  boundary(
+    ['learning/**/*.ts'],
+    [{ name: 'activities' }, { name: 'db' }, { name: 'workers' }, { name: 'client' }, { name: 'workflows' }, { name: 'config' }, { name: 'simulators' }],
+    'learning/ is pure statistics',
+    {
+      patterns: [{ group: ['got', 'better-sqlite3', 'drizzle-orm', 'drizzle-orm/*', '@temporalio/*'], message: 'learning/ is pure: no I/O, no Temporal.' }],
+    },
+  ),
+  boundary(
+    ['temporal-config/**/*.ts'],
+    [{ name: 'activities' }, { name: 'db' }, { name: 'workers' }, { name: 'client' }, { name: 'workflows' }, { name: 'config' }, { name: 'learning' }],
+    'temporal-config/ holds shared constants only',
+  ),
+  boundary(
+    ['db/**/*.ts'],
+    [{ name: 'activities' }, { name: 'workers' }, { name: 'client' }, { name: 'workflows' }, { name: 'config' }, { name: 'simulators' }],
+    'db/ is the storage layer',
+  ),
+  boundary(
+    ['config/**/*.ts'],
+    [{ name: 'activities' }, { name: 'db' }, { name: 'workers' }, { name: 'client' }, { name: 'workflows' }, { name: 'simulators' }],
+    'config/ reads and validates the environment only',
+  ),
   // The simulators stand in for Kie.ai and Meta: they share nothing with the agent but its config.
-  boundary(['simulators/**/*.ts'], [{ name: 'activities' }, { name: 'db' }, { name: 'workers' }, { name: 'client' }, { name: 'workflows' }, { name: 'learning' }], 'Simulators are independent of the agent'),
-  boundary(['scripts/**/*.ts'], [{ name: 'activities' }, { name: 'db' }, { name: 'workers' }, { name: 'client' }, { name: 'workflows' }], 'scripts/ install and start tools'),
+  boundary(
+    ['simulators/**/*.ts'],
+    [{ name: 'activities' }, { name: 'db' }, { name: 'workers' }, { name: 'client' }, { name: 'workflows' }, { name: 'learning' }],
+    'Simulators are independent of the agent',
+  ),
+  boundary(
+    ['scripts/**/*.ts'],
+    [{ name: 'activities' }, { name: 'db' }, { name: 'workers' }, { name: 'client' }, { name: 'workflows' }],
+    'scripts/ install and start tools',
+  ),
 );

@@ -84,7 +84,10 @@ async function launchCreative(ctx: CampaignCtx, { accountId, creativeId }: Launc
   const meta = account.meta();
   const reservation = creatives.reserveLaunch(creativeId, account.caps, deps.creditUsd);
   if ('refused' in reservation) {
-    throw domainFailure('SpendCapReached', `not launched: ${reservation.refused}`, { liveAds: reservation.liveAds, committedCents: reservation.committedCents });
+    throw domainFailure('SpendCapReached', `not launched: ${reservation.refused}`, {
+      liveAds: reservation.liveAds,
+      committedCents: reservation.committedCents,
+    });
   }
   const row = creatives.get(creativeId)!;
   const hook = account.hooks().find((h) => h.id === row.hookId);

@@ -69,7 +69,18 @@ export async function sweepDuplicates(db: Db, meta: MetaClient, scope: SweepScop
     db.transaction((tx) => {
       for (const r of removed) {
         const text = `Deleted duplicate ${r.kind.replace('meta.', '')} ${r.deletedId} named "${r.name}": a create whose answer was lost committed after its retry; kept ${r.keptId}, the one recorded.`;
-        tx.insert(insights).values({ accountId: scope.accountId, cycleId: scope.cycleId, kind: 'duplicate-removed', subject: r.key, text, confidence: 1, data: r, createdAt: stamp }).run();
+        tx.insert(insights)
+          .values({
+            accountId: scope.accountId,
+            cycleId: scope.cycleId,
+            kind: 'duplicate-removed',
+            subject: r.key,
+            text,
+            confidence: 1,
+            data: r,
+            createdAt: stamp,
+          })
+          .run();
       }
     });
   }

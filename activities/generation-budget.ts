@@ -81,11 +81,16 @@ export class GenerationBooks {
       if (why) return { why, resubmit: !!existing };
       if (existing) {
         tx.update(generationTasks)
-          .set({ submitAttempts: sql`${generationTasks.submitAttempts} + 1`, estimatedCredits: sql`${generationTasks.estimatedCredits} + ${intent.estimatedCredits}` })
+          .set({
+            submitAttempts: sql`${generationTasks.submitAttempts} + 1`,
+            estimatedCredits: sql`${generationTasks.estimatedCredits} + ${intent.estimatedCredits}`,
+          })
           .where(eq(generationTasks.key, intent.key))
           .run();
       } else {
-        tx.insert(generationTasks).values({ ...intent, provider: 'kie', state: 'submitting', submitAttempts: 1, createdAt: this.deps.now().toISOString() }).run();
+        tx.insert(generationTasks)
+          .values({ ...intent, provider: 'kie', state: 'submitting', submitAttempts: 1, createdAt: this.deps.now().toISOString() })
+          .run();
       }
       return undefined;
     }, 'immediate');
@@ -104,13 +109,21 @@ export class GenerationBooks {
       if (!kieRefusedCreate(err)) throw err;
       this.deps.db
         .update(generationTasks)
-        .set({ submitAttempts: sql`max(${generationTasks.submitAttempts} - 1, 0)`, estimatedCredits: sql`max(${generationTasks.estimatedCredits} - ${unitCredits}, 0)` })
+        .set({
+          submitAttempts: sql`max(${generationTasks.submitAttempts} - 1, 0)`,
+          estimatedCredits: sql`max(${generationTasks.estimatedCredits} - ${unitCredits}, 0)`,
+        })
         .where(eq(generationTasks.key, key))
         .run();
       const failure = toFailure(err);
       if (failure instanceof ApplicationFailure && failure.nonRetryable) {
         const cost = this.settle(key, { state: 'fail', failReason: (err as Error).message }, unitCredits);
-        if (cost.orphans) throw domainFailure((failure.type ?? 'KieRequestRejected') as NonRetryableType, `${failure.message}${orphanNote(cost)}`, { code: (err as KieApiError).code, costCredits: cost.credits, costUsd: cost.usd });
+        if (cost.orphans)
+          throw domainFailure((failure.type ?? 'KieRequestRejected') as NonRetryableType, `${failure.message}${orphanNote(cost)}`, {
+            code: (err as KieApiError).code,
+            costCredits: cost.credits,
+            costUsd: cost.usd,
+          });
       }
       throw err;
     }
@@ -119,7 +132,10 @@ export class GenerationBooks {
   /** Kie accepted the task: its id goes on the task row and the creative before any waiting. */
   submitted(key: string, creativeId: string, taskId: string, extra: { callbackToken?: string } = {}): void {
     this.deps.creatives.atomically((s, tx) => {
-      tx.update(generationTasks).set({ taskId, state: 'submitted', ...extra }).where(eq(generationTasks.key, key)).run();
+      tx.update(generationTasks)
+        .set({ taskId, state: 'submitted', ...extra })
+        .where(eq(generationTasks.key, key))
+        .run();
       s.taskSubmitted(creativeId, taskId);
     });
   }
@@ -134,7 +150,10 @@ export class GenerationBooks {
       const row = generationTaskOf(tx, key);
       if (!row) throw domainFailure('NotFound', `no generation task recorded under ${key}`);
       const cost = generationCost({ ...row, state: end.state }, unitCredits, creditUsd);
-      tx.update(generationTasks).set({ ...end, actualCredits: cost.credits, completedAt: now().toISOString() }).where(eq(generationTasks.key, key)).run();
+      tx.update(generationTasks)
+        .set({ ...end, actualCredits: cost.credits, completedAt: now().toISOString() })
+        .where(eq(generationTasks.key, key))
+        .run();
       if (outcome?.status === 'generated') s.generated(row.creativeId, cost, { filePath: outcome.filePath, kieTaskId: outcome.kieTaskId });
       else if (outcome) s.generationFailed(row.creativeId, cost, outcome.failReason);
       else s.costSettled(row.creativeId, cost);
@@ -160,16 +179,21 @@ export class GenerationBooks {
    */
   private refuse(intent: GenerationIntent, refused: { why: string; resubmit: boolean }, details: Record<string, unknown>): never {
     const { why } = refused;
-    const cost = refused.resubmit ? this.settle(intent.key, { state: 'abandoned', failReason: `resubmit refused: ${why}` }, intent.estimatedCredits) : undefined;
+    const cost = refused.resubmit
+      ? this.settle(intent.key, { state: 'abandoned', failReason: `resubmit refused: ${why}` }, intent.estimatedCredits)
+      : undefined;
     this.deps.creatives.generationSkipped(intent.creativeId, why);
-    throw domainFailure('GenerationBudgetExceeded', `generation skipped: ${why}${orphanNote(cost)}`, { ...details, estimate: intent.estimatedCredits, costCredits: cost?.credits ?? 0, costUsd: cost?.usd ?? 0 });
+    throw domainFailure('GenerationBudgetExceeded', `generation skipped: ${why}${orphanNote(cost)}`, {
+      ...details,
+      estimate: intent.estimatedCredits,
+      costCredits: cost?.credits ?? 0,
+      costUsd: cost?.usd ?? 0,
+    });
   }
 }
 
 /** The Kie accounting on one DB. */
 export const generationBooks = (deps: GenerationBooksDeps) => new GenerationBooks(deps);
-
-
 
 /** Kie answered a create with an error of its own (not a lost or garbled answer): no task was made. */
 function kieRefusedCreate(err: unknown): boolean {

@@ -83,7 +83,14 @@ async function generateImage(ctx: ImageCtx, { accountId, cycleId, slot, hookId }
   const prompt = imagePrompt(hook);
   const existing = deps.creatives.startGeneration({ id: creativeId, accountId, cycleId, slot, hookId, format: 'image', model: cfg.imageModel, prompt });
   if (existing.status === 'generated' && existing.filePath && existing.kieTaskId) {
-    return { creativeId, filePath: existing.filePath, model: cfg.imageModel, taskId: existing.kieTaskId, costCredits: existing.costCredits, costUsd: existing.costUsd };
+    return {
+      creativeId,
+      filePath: existing.filePath,
+      model: cfg.imageModel,
+      taskId: existing.kieTaskId,
+      costCredits: existing.costCredits,
+      costUsd: existing.costUsd,
+    };
   }
   const key = kieTaskKey(creativeId, 'image');
   const task = await ensureTask(ctx, kie, account, { key, creativeId, prompt });
@@ -95,7 +102,14 @@ async function generateImage(ctx: ImageCtx, { accountId, cycleId, slot, hookId }
   const filePath = await saveCreativeFile(deps.creativesDir, accountId, creativeId, 'png', png);
   // The cost is this task plus any lost-response task submitted before it (Kie charged those too).
   const cost = ctx.books.settle(key, { state: 'success', resultUrl: url }, cfg.imageCredits, { status: 'generated', filePath, kieTaskId: task.taskId });
-  log.info('image creative rendered', { creativeId, taskId: task.taskId, filePath, costCredits: cost.credits, orphanTasks: cost.orphans, attempt: activityInfo().attempt });
+  log.info('image creative rendered', {
+    creativeId,
+    taskId: task.taskId,
+    filePath,
+    costCredits: cost.credits,
+    orphanTasks: cost.orphans,
+    attempt: activityInfo().attempt,
+  });
   return { creativeId, filePath, model: cfg.imageModel, taskId: task.taskId, costCredits: cost.credits, costUsd: cost.usd };
 }
 
@@ -146,12 +160,21 @@ async function awaitTask(ctx: ImageCtx, kie: KieClient, key: string, task: { tas
     const reason = `Kie task ${taskId} failed: ${record.failCode ?? ''} ${record.failMsg ?? ''}`.trim();
     // Failed market tasks are not charged (consumeCredits 0); earlier lost-response tasks still are.
     const cost = fail('fail', reason);
-    throw domainFailure('GenerationFailed', `${reason}${orphanNote(cost)}`, { taskId, failCode: record.failCode, costCredits: cost.credits, costUsd: cost.usd });
+    throw domainFailure('GenerationFailed', `${reason}${orphanNote(cost)}`, {
+      taskId,
+      failCode: record.failCode,
+      costCredits: cost.credits,
+      costUsd: cost.usd,
+    });
   }
   return record;
 }
 
 /** The overlay's button text for a Meta call to action: LEARN_MORE -> "Learn more". */
-const ctaLabel = (cta: string) => cta.toLowerCase().replace(/_/g, ' ').replace(/^\w/, (c) => c.toUpperCase());
+const ctaLabel = (cta: string) =>
+  cta
+    .toLowerCase()
+    .replace(/_/g, ' ')
+    .replace(/^\w/, (c) => c.toUpperCase());
 
 export type ImageActivities = ReturnType<typeof createImageActivities>;

@@ -22,7 +22,11 @@ const CONVERSION_TYPES = new Set(['lead', 'offsite_conversion.fb_pixel_lead', 'o
 export const day = (d: Date) => d.toISOString().slice(0, 10);
 
 /** One Graph insights row as a performance row (money in cents, actions summed by type). */
-export function toRow(accountId: string, r: InsightRow, fetchedAt: string): NewPerformanceRow & { linkClicks: number; spendCents: number; impressions: number } {
+export function toRow(
+  accountId: string,
+  r: InsightRow,
+  fetchedAt: string,
+): NewPerformanceRow & { linkClicks: number; spendCents: number; impressions: number } {
   const action = (pred: (t: string) => boolean) => (r.actions ?? []).filter((a) => pred(a.action_type)).reduce((s, a) => s + a.value, 0);
   return {
     accountId,

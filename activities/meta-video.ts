@@ -18,7 +18,12 @@ export interface MetaVideoWait {
 }
 
 /** Uploads the creative's Veo clip once (found by title after a crash); returns the Meta video id. */
-export async function ensureVideo(db: Db, meta: MetaClient, c: { accountId: string; creativeId: string; hookId: string }, opts: EnsureOptions): Promise<string> {
+export async function ensureVideo(
+  db: Db,
+  meta: MetaClient,
+  c: { accountId: string; creativeId: string; hookId: string },
+  opts: EnsureOptions,
+): Promise<string> {
   const task = generationTaskOf(db, kieTaskKey(c.creativeId, 'video'));
   const fileUrl = task?.resultUrl;
   if (!fileUrl) throw domainFailure('InvalidInput', `creative ${c.creativeId} has no generated video URL`);

@@ -47,7 +47,9 @@ export function planCycle(ctx: PlanCtx, { accountId, cycleId, wanted, policy, fo
     nowMs: at.getTime(),
     caps: ctx.creatives.spendCap(accountId, account.caps, ctx.creditUsd).planningCaps(ev.reduce((sum, e) => sum + (e.spendTodayCents ?? 0), 0)),
     budgetEditsLastHour: ctx.creatives.budgetEditsLastHour(accountId),
-    currentBudgets: Object.fromEntries(live.filter((c) => c.metaAdsetId).map((c) => [c.metaAdsetId!, c.dailyBudgetCents ?? account.caps.adSetDailyBudgetCents])),
+    currentBudgets: Object.fromEntries(
+      live.filter((c) => c.metaAdsetId).map((c) => [c.metaAdsetId!, c.dailyBudgetCents ?? account.caps.adSetDailyBudgetCents]),
+    ),
     policy: used,
     seed: cycleId,
     dayStartMs: Date.parse(`${today}T00:00:00Z`),
@@ -56,9 +58,18 @@ export function planCycle(ctx: PlanCtx, { accountId, cycleId, wanted, policy, fo
   // The learning core sizes launches by the caps; the cycle asks for at most `wanted`.
   const launches = plan.decisions.filter((d) => d.kind === 'launch').slice(0, wanted);
   const formats = chooseFormats({ seed: cycleId, hookIds: launches.map((d) => d.hookId!), hooks, videoShare: account.videoShare, forced: format });
-  const slots: PlannedSlot[] = launches.map((d, i) => ({ slot: i, hookId: d.hookId!, format: formats[i]!, style: d.style, sampledValue: d.probability ?? 0, reason: d.reason }));
+  const slots: PlannedSlot[] = launches.map((d, i) => ({
+    slot: i,
+    hookId: d.hookId!,
+    format: formats[i]!,
+    style: d.style,
+    sampledValue: d.probability ?? 0,
+    reason: d.reason,
+  }));
   const skipReasons = plan.decisions.filter((d) => d.kind === 'skip-launch').map((d) => d.reason);
-  const skipped = Array.from({ length: wanted - slots.length }, () => ({ reason: skipReasons[0] ?? 'no launch fits under the live-ad cap and the daily spend cap' }));
+  const skipped = Array.from({ length: wanted - slots.length }, () => ({
+    reason: skipReasons[0] ?? 'no launch fits under the live-ad cap and the daily spend cap',
+  }));
   const kept = plan.decisions.filter((d) => d.kind !== 'launch' || launches.includes(d));
   const texts = insightTexts(scores, kept);
   writeAudit(ctx.db, { accountId, cycleId, policy: used, at }, texts, kept, plan);
@@ -79,7 +90,10 @@ export function planCycle(ctx: PlanCtx, { accountId, cycleId, wanted, policy, fo
 /** Evidence per launched creative, from the DB (creatives joined with their daily insights). */
 function evidenceOf(ctx: PlanCtx, accountId: string, today: string): CreativeEvidence[] {
   const rows = ctx.creatives.ofAccount(accountId, ['launched', 'paused'], { withAd: true });
-  const perf = performanceOfAds(ctx.db, rows.map((r) => r.metaAdId!));
+  const perf = performanceOfAds(
+    ctx.db,
+    rows.map((r) => r.metaAdId!),
+  );
   return rows.map((c) => {
     const daily = perf
       .filter((p) => p.adId === c.metaAdId)
@@ -103,10 +117,24 @@ function evidenceOf(ctx: PlanCtx, accountId: string, today: string): CreativeEvi
 }
 
 /** The plan's insights and every kept decision (with its posterior snapshot), replacing a retried plan's rows. */
-function writeAudit(db: Db, c: { accountId: string; cycleId: string; policy: string; at: Date }, texts: Insight[], kept: LearnedPlan['decisions'], plan: LearnedPlan): void {
+function writeAudit(
+  db: Db,
+  c: { accountId: string; cycleId: string; policy: string; at: Date },
+  texts: Insight[],
+  kept: LearnedPlan['decisions'],
+  plan: LearnedPlan,
+): void {
   const { accountId, cycleId } = c;
   const createdAt = c.at.toISOString();
-  const insights: InsightRow[] = texts.map((t) => ({ accountId, cycleId, kind: t.kind, subject: t.subject, text: t.text, confidence: t.confidence, createdAt }));
+  const insights: InsightRow[] = texts.map((t) => ({
+    accountId,
+    cycleId,
+    kind: t.kind,
+    subject: t.subject,
+    text: t.text,
+    confidence: t.confidence,
+    createdAt,
+  }));
   const decisions: DecisionRow[] = kept.map((d) => ({
     accountId,
     cycleId,

@@ -46,8 +46,18 @@ export async function reconcileLive(ctx: ReconcileCtx, meta: MetaClient, scope: 
   if (removed.length) out.duplicatesRemoved = removed.map((r) => r.deletedId);
   const live = ctx.creatives.ofAccount(accountId, ['launched'], { withAd: true });
   if (live.length === 0) return out;
-  const states = new Map((await meta.adStates(accountId, live.map((c) => c.metaAdId!))).map((a) => [a.id, a]));
-  const budgets = await meta.adSetBudgets(accountId, live.flatMap((c) => (c.metaAdsetId ? [c.metaAdsetId] : [])));
+  const states = new Map(
+    (
+      await meta.adStates(
+        accountId,
+        live.map((c) => c.metaAdId!),
+      )
+    ).map((a) => [a.id, a]),
+  );
+  const budgets = await meta.adSetBudgets(
+    accountId,
+    live.flatMap((c) => (c.metaAdsetId ? [c.metaAdsetId] : [])),
+  );
   for (const c of live) {
     const state = states.get(c.metaAdId!) ?? (await askUnlisted(ctx, meta, c));
     if (state && (state.effective_status === 'DISAPPROVED' || STOPPED.has(state.effective_status))) {
@@ -85,7 +95,14 @@ function stopped(ctx: ReconcileCtx, scope: Scope, c: CreativeRow, state: State):
   const text = `Creative "${c.id}" (hook "${c.hookId}") stopped delivering: ${reason}. Its slot and budget are free again.`;
   ctx.creatives.atomically((s, tx) => {
     s.stoppedOnMeta(c.id, reason);
-    recordInsight(tx, { ...scope, kind: disapproved ? 'disapproved' : 'stopped-outside', subject: c.id, text, confidence: 1, createdAt: ctx.now().toISOString() });
+    recordInsight(tx, {
+      ...scope,
+      kind: disapproved ? 'disapproved' : 'stopped-outside',
+      subject: c.id,
+      text,
+      confidence: 1,
+      createdAt: ctx.now().toISOString(),
+    });
   });
   log.warn('live ad no longer delivers', { accountId: scope.accountId, creativeId: c.id, adId: c.metaAdId, reason });
   return disapproved;
@@ -98,5 +115,11 @@ function budgetChanged(ctx: ReconcileCtx, scope: Scope, c: CreativeRow, budget: 
     s.budgetChangedOnMeta(c.id, budget);
     recordInsight(tx, { ...scope, kind: 'budget-changed', subject: c.id, text, confidence: 1, createdAt: ctx.now().toISOString() });
   });
-  log.warn('ad set budget changed outside the agent', { accountId: scope.accountId, creativeId: c.id, adsetId: c.metaAdsetId, from: c.dailyBudgetCents, to: budget });
+  log.warn('ad set budget changed outside the agent', {
+    accountId: scope.accountId,
+    creativeId: c.id,
+    adsetId: c.metaAdsetId,
+    from: c.dailyBudgetCents,
+    to: budget,
+  });
 }

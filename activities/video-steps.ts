@@ -47,7 +47,13 @@ function checkRecord(ctx: VideoCtx, creativeId: string, taskId: string, record: 
   if (record.successFlag === 1) return 'success';
   const reason = `Veo task ${taskId} ${VEO_STATES[record.successFlag]}: ${record.errorCode ?? ''} ${record.errorMessage ?? ''}`.trim();
   const failed = recordFailure(ctx, creativeId, taskId, 'fail', reason);
-  throw domainFailure('GenerationFailed', failed.message, { taskId, successFlag: record.successFlag, errorCode: record.errorCode, costCredits: failed.costCredits, costUsd: failed.costUsd });
+  throw domainFailure('GenerationFailed', failed.message, {
+    taskId,
+    successFlag: record.successFlag,
+    errorCode: record.errorCode,
+    costCredits: failed.costCredits,
+    costUsd: failed.costUsd,
+  });
 }
 
 /** Polls until the task ends or the wait limit passes, sleeping in short heartbeating slices. */

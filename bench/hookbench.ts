@@ -37,10 +37,7 @@ function parseCli() {
   });
   const scenarios = values.scenario === 'all' ? SCENARIOS : (values.scenario!.split(',') as Scenario[]);
   for (const s of scenarios) if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario "${s}" (use ${SCENARIOS.join(', ')} or all)`);
-  const policies: Array<PolicyName | 'oracle'> = [
-    'oracle',
-    ...((values.policies?.split(',') as PolicyName[] | undefined) ?? POLICY_NAMES),
-  ];
+  const policies: Array<PolicyName | 'oracle'> = ['oracle', ...((values.policies?.split(',') as PolicyName[] | undefined) ?? POLICY_NAMES)];
   const cycleMinutes = Number(values['cycle-minutes']);
   if (!Number.isInteger(cycleMinutes / 15) || cycleMinutes < 15) throw new Error('--cycle-minutes must be a multiple of 15');
   return {
@@ -97,7 +94,16 @@ async function main(): Promise<number> {
   for (const scenario of cli.scenarios)
     for (const slots of cli.slots)
       for (let instance = 0; instance < cli.instances; instance++)
-        tasks.push({ scenario, slots, instance, days: cli.days, seed: cli.seed, cycleEveryTicks: cli.cycleEveryTicks, policies: cli.policies, params: cli.params });
+        tasks.push({
+          scenario,
+          slots,
+          instance,
+          days: cli.days,
+          seed: cli.seed,
+          cycleEveryTicks: cli.cycleEveryTicks,
+          policies: cli.policies,
+          params: cli.params,
+        });
 
   const results = await runAll(tasks, cli.workers);
   const rows = summarise(results, cli.policies);

@@ -43,10 +43,7 @@ const FATIGUE_MIN_DAYS = 7;
 const FATIGUE_MAX_DAYS = 21;
 
 /** Share of a day's impressions in each hour (account timezone); normalised below. */
-const HOURLY_WEIGHTS = [
-  0.55, 0.4, 0.3, 0.25, 0.25, 0.3, 0.45, 0.65, 0.8, 0.9, 0.95, 1.0, 1.05, 1.05, 1.0, 1.0, 1.05, 1.15, 1.3, 1.45, 1.5, 1.4,
-  1.1, 0.8,
-];
+const HOURLY_WEIGHTS = [0.55, 0.4, 0.3, 0.25, 0.25, 0.3, 0.45, 0.65, 0.8, 0.9, 0.95, 1.0, 1.05, 1.05, 1.0, 1.0, 1.05, 1.15, 1.3, 1.45, 1.5, 1.4, 1.1, 0.8];
 /** Share of the day's delivery in each 15-minute tick (sums to 1). */
 export const TICK_PROFILE: Float64Array = (() => {
   const total = HOURLY_WEIGHTS.reduce((s, w) => s + w, 0);

@@ -4,19 +4,7 @@
  * tick the way the insights API would report it.
  */
 import type { CreativeEvidence, DailyEvidence } from '../learning/types';
-import {
-  ctrAt,
-  DAY_MS,
-  drawClickDelayTicks,
-  drawCpmUsd,
-  poisson,
-  T0_MS,
-  TICK_MS,
-  TICK_PROFILE,
-  TICKS_PER_DAY,
-  type LaunchDraws,
-  type Truth,
-} from './market';
+import { ctrAt, DAY_MS, drawClickDelayTicks, drawCpmUsd, poisson, T0_MS, TICK_MS, TICK_PROFILE, TICKS_PER_DAY, type LaunchDraws, type Truth } from './market';
 
 /** Ticks whose impressions may still get clicks reported (3 h). */
 const PENDING_TICKS = 12;
@@ -134,7 +122,7 @@ export function deliver(c: SimCreative, truth: Truth, tick: number, day: number)
     c.cpmUsd = drawCpmUsd(c.draws.rng);
   }
   const share = TICK_PROFILE[tick - day * TICKS_PER_DAY]!;
-  c.impFrac += ((c.budget / 100 / c.cpmUsd) * 1000) * share;
+  c.impFrac += (c.budget / 100 / c.cpmUsd) * 1000 * share;
   const n = Math.floor(c.impFrac);
   c.impFrac -= n;
   const spend = c.budget * share;

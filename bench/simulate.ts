@@ -8,17 +8,7 @@ import type { Hook } from '../learning/hook-library';
 import { scoreHooks } from '../learning/scoring';
 import type { CreativeEvidence, Decision, PolicyName, SpendCaps } from '../learning/types';
 import { deliver, launchCreative, reveal, type SimCreative } from './sim-creative';
-import {
-  bestOnDay,
-  ctrAt,
-  DAY_MS,
-  drawLaunch,
-  T0_MS,
-  TICK_MS,
-  TICKS_PER_DAY,
-  worstAtStart,
-  type Truth,
-} from './market';
+import { bestOnDay, ctrAt, DAY_MS, drawLaunch, T0_MS, TICK_MS, TICKS_PER_DAY, worstAtStart, type Truth } from './market';
 
 /** Meta blocks a fifth budget edit on the same ad set within an hour. */
 const META_BUDGET_EDITS_PER_HOUR = 4;

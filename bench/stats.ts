@@ -93,7 +93,9 @@ export function targetChecks(rows: PolicySummary[], shipped: PolicyName): { text
     if (r.scenario === 'stationary') {
       const ok = r.lostPct.mean <= 6;
       met &&= ok;
-      lines.push(`- ${ok ? 'MET' : 'NOT MET'}: stationary, ${r.slots} slots: ${shipped} loses ${r.lostPct.mean.toFixed(1)} % of the oracle's clicks (target ≤ 6 %)`);
+      lines.push(
+        `- ${ok ? 'MET' : 'NOT MET'}: stationary, ${r.slots} slots: ${shipped} loses ${r.lostPct.mean.toFixed(1)} % of the oracle's clicks (target ≤ 6 %)`,
+      );
     }
     if (eg) {
       const reduction = 100 * (1 - r.clicksLost.mean / eg.clicksLost.mean);

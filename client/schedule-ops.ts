@@ -92,7 +92,8 @@ export async function syncSchedules(client: Client, accounts: ScheduledAccount[]
     report[how].push(id);
     const handle = client.schedule.getHandle(id);
     const { state } = await handle.describe();
-    if (state.paused && (state.note?.startsWith(DISABLED_NOTE) || state.note?.startsWith(REMOVED_NOTE))) await handle.unpause('account enabled in the accounts file');
+    if (state.paused && (state.note?.startsWith(DISABLED_NOTE) || state.note?.startsWith(REMOVED_NOTE)))
+      await handle.unpause('account enabled in the accounts file');
   }
   for await (const s of client.schedule.list()) {
     if (!s.scheduleId.startsWith(scheduleId('act_')) || configured.has(s.scheduleId)) continue;

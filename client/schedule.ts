@@ -32,15 +32,21 @@ async function main() {
         break;
       case 'describe': {
         const d = await handle.describe();
-        console.log(JSON.stringify({
-          scheduleId: d.scheduleId,
-          paused: d.state.paused,
-          note: d.state.note,
-          spec: d.spec,
-          input: d.action.type === 'startWorkflow' ? d.action.args : undefined,
-          recentActions: d.info.recentActions.map((a) => ({ scheduledAt: a.scheduledAt, workflowId: a.action.workflow.workflowId })),
-          nextActionTimes: d.info.nextActionTimes,
-        }, null, 2));
+        console.log(
+          JSON.stringify(
+            {
+              scheduleId: d.scheduleId,
+              paused: d.state.paused,
+              note: d.state.note,
+              spec: d.spec,
+              input: d.action.type === 'startWorkflow' ? d.action.args : undefined,
+              recentActions: d.info.recentActions.map((a) => ({ scheduledAt: a.scheduledAt, workflowId: a.action.workflow.workflowId })),
+              nextActionTimes: d.info.nextActionTimes,
+            },
+            null,
+            2,
+          ),
+        );
         break;
       }
       case 'pause':

@@ -18,10 +18,7 @@ export const CALLS_TO_ACTION = ['LEARN_MORE', 'SIGN_UP', 'GET_STARTED', 'SUBSCRI
 
 const cents = (min: number) => z.number().int().min(min);
 const TokenRef = z.union(
-  [
-    z.object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name') }).strict(),
-    z.object({ file: z.string().min(1) }).strict(),
-  ],
+  [z.object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name') }).strict(), z.object({ file: z.string().min(1) }).strict()],
   { error: 'must be {"env": "<VARIABLE>"} or {"file": "<path>"}: where the token is, never the token itself' },
 );
 export type TokenRef = z.infer<typeof TokenRef>;
@@ -35,7 +32,10 @@ const AccountEntry = z
     pageId: z.string().regex(/^\d+$/, 'must be a numeric page id'),
     token: TokenRef.optional(),
     customAudienceIds: z.array(z.string().regex(/^\d+$/, 'numeric custom audience ids')).optional(),
-    countries: z.array(z.string().regex(/^[A-Z]{2}$/, 'ISO country codes like US')).min(1).optional(),
+    countries: z
+      .array(z.string().regex(/^[A-Z]{2}$/, 'ISO country codes like US'))
+      .min(1)
+      .optional(),
     landingUrl: z.url().optional(),
     callToAction: z.enum(CALLS_TO_ACTION).optional(),
     /** Cents per ad set per day. */
@@ -106,7 +106,11 @@ export class AccountsFileError extends Error {
 export function loadAccountsFile(file: string, defaults: Omit<AccountConfig, 'id' | 'name' | 'pageId' | 'token' | 'enabled'>): AccountConfig[] {
   const raw = readAccountsFile(file);
   const parsed = AccountsFile.safeParse(raw);
-  if (!parsed.success) throw new AccountsFileError(file, parsed.error.issues.map((i) => describeIssue(raw, i)));
+  if (!parsed.success)
+    throw new AccountsFileError(
+      file,
+      parsed.error.issues.map((i) => describeIssue(raw, i)),
+    );
   const dir = path.dirname(path.resolve(file));
   return parsed.data.accounts.map((a) => ({
     ...defaults,

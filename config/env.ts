@@ -16,7 +16,12 @@ const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(d
 const csv = z
   .string()
   .default('')
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
 const bool = (def: boolean) =>
   z
     .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -31,7 +36,10 @@ const EnvSchema = z.object({
   // Credentials of the seed system. Empty = use the simulator for that API.
   KIE_API_KEY: optionalSecret,
   FB_ACCESS_TOKEN: optionalSecret,
-  AD_ACCOUNT_ID: z.string().regex(/^act_\d+$/, 'must look like act_<digits>').default('act_1234567890'),
+  AD_ACCOUNT_ID: z
+    .string()
+    .regex(/^act_\d+$/, 'must look like act_<digits>')
+    .default('act_1234567890'),
   PAGE_ID: z.string().regex(/^\d+$/, 'must be a numeric page id').default('122100000000000001'),
   DATA_DIR: z.string().min(1).default('./data'),
   DB_PATH: z.string().optional(),
@@ -57,7 +65,10 @@ const EnvSchema = z.object({
   TEMPORAL_UI_PORT: int(8233, 1),
 
   META_GRAPH_BASE_URL: z.url().optional(),
-  META_GRAPH_VERSION: z.string().regex(/^v\d+\.0$/, 'must look like v26.0').default('v26.0'),
+  META_GRAPH_VERSION: z
+    .string()
+    .regex(/^v\d+\.0$/, 'must look like v26.0')
+    .default('v26.0'),
   KIE_BASE_URL: z.url().optional(),
   KIE_IMAGE_MODEL: z.enum(['google/nano-banana']).default('google/nano-banana'),
   KIE_CREDIT_USD: z.coerce.number().positive().default(0.005),

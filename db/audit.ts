@@ -21,11 +21,19 @@ export function recordInsight(q: Queryable, row: InsightRow): void {
  * Replaces a cycle's plan insights and decisions in one transaction: a retried plan rewrites its
  * own rows instead of duplicating them, and keeps what reconciliation wrote for the cycle.
  */
-export function rewritePlanAudit(q: Queryable, scope: { accountId: string; cycleId: string }, rows: { insights: InsightRow[]; decisions: DecisionRow[] }): void {
+export function rewritePlanAudit(
+  q: Queryable,
+  scope: { accountId: string; cycleId: string },
+  rows: { insights: InsightRow[]; decisions: DecisionRow[] },
+): void {
   const { accountId, cycleId } = scope;
   q.transaction((tx) => {
-    tx.delete(insights).where(and(eq(insights.cycleId, cycleId), eq(insights.accountId, accountId), notInArray(insights.kind, RECONCILE_KINDS))).run();
-    tx.delete(decisions).where(and(eq(decisions.cycleId, cycleId), eq(decisions.accountId, accountId))).run();
+    tx.delete(insights)
+      .where(and(eq(insights.cycleId, cycleId), eq(insights.accountId, accountId), notInArray(insights.kind, RECONCILE_KINDS)))
+      .run();
+    tx.delete(decisions)
+      .where(and(eq(decisions.cycleId, cycleId), eq(decisions.accountId, accountId)))
+      .run();
     for (const row of rows.insights) tx.insert(insights).values(row).run();
     for (const row of rows.decisions) tx.insert(decisions).values(row).run();
   });

@@ -8,13 +8,30 @@
  */
 import { and, eq, gte, inArray, isNotNull } from 'drizzle-orm';
 import type { Db } from './client';
-import { checkTransition, targetOf, type CreativeCost, type CreativeRow, type CreativeStatus, type CreativeTransition, type LaunchedObjects, type LaunchReservation, type NewCreative } from './creative-lifecycle';
+import {
+  checkTransition,
+  targetOf,
+  type CreativeCost,
+  type CreativeRow,
+  type CreativeStatus,
+  type CreativeTransition,
+  type LaunchedObjects,
+  type LaunchReservation,
+  type NewCreative,
+} from './creative-lifecycle';
 import type { Queryable } from './queryable';
 import { budgetEdits, creatives } from './schema';
 import { spendCapOf, type SpendCap, type SpendCapLimits } from './spend-cap';
 
 export * from './creative-ids';
-export { CREATIVE_TRANSITIONS, IllegalCreativeTransition, type CreativeCost, type CreativeRow, type CreativeStatus, type CreativeTransition } from './creative-lifecycle';
+export {
+  CREATIVE_TRANSITIONS,
+  IllegalCreativeTransition,
+  type CreativeCost,
+  type CreativeRow,
+  type CreativeStatus,
+  type CreativeTransition,
+} from './creative-lifecycle';
 export type { LaunchedObjects, LaunchReservation, NewCreative } from './creative-lifecycle';
 export type { SpendCap, SpendCapLimits } from './spend-cap';
 type CreativeFields = Partial<Omit<typeof creatives.$inferInsert, 'id' | 'status'>>;
@@ -40,7 +57,11 @@ export class CreativeStore {
   ofAccount(accountId: string, statuses: CreativeStatus[], opts: { withAd?: boolean } = {}): CreativeRow[] {
     const conds = [eq(creatives.accountId, accountId), inArray(creatives.status, statuses)];
     if (opts.withAd) conds.push(isNotNull(creatives.metaAdId));
-    return this.q.select().from(creatives).where(and(...conds)).all();
+    return this.q
+      .select()
+      .from(creatives)
+      .where(and(...conds))
+      .all();
   }
 
   /** THE spend-cap check for an account, on today's figures (see spend-cap.ts). */
@@ -51,7 +72,11 @@ export class CreativeStore {
   /** Budget edits per ad set in the last hour (Meta allows META_MAX_BUDGET_EDITS_PER_HOUR). */
   budgetEditsLastHour(accountId: string): Record<string, number> {
     const hourAgo = new Date(this.now().getTime() - 3_600_000).toISOString();
-    const edits = this.q.select().from(budgetEdits).where(and(eq(budgetEdits.accountId, accountId), gte(budgetEdits.createdAt, hourAgo))).all();
+    const edits = this.q
+      .select()
+      .from(budgetEdits)
+      .where(and(eq(budgetEdits.accountId, accountId), gte(budgetEdits.createdAt, hourAgo)))
+      .all();
     return edits.reduce<Record<string, number>>((m, e) => ({ ...m, [e.adsetId]: (m[e.adsetId] ?? 0) + 1 }), {});
   }
 
@@ -67,7 +92,11 @@ export class CreativeStore {
     const row = this.get(c.id);
     if (row) return row;
     checkTransition(c.id, 'startGeneration', undefined);
-    this.q.insert(creatives).values({ ...c, status: 'generating' }).onConflictDoNothing().run();
+    this.q
+      .insert(creatives)
+      .values({ ...c, status: 'generating' })
+      .onConflictDoNothing()
+      .run();
     return this.get(c.id)!;
   }
 
@@ -146,7 +175,10 @@ export class CreativeStore {
 
   /** Records a raise's intent before Meta is called: a retry finds it under `key` and finishes it. */
   budgetEditIntended(edit: { key: string; accountId: string; adsetId: string; fromCents: number; toCents: number }): void {
-    this.q.insert(budgetEdits).values({ ...edit, createdAt: this.now().toISOString() }).run();
+    this.q
+      .insert(budgetEdits)
+      .values({ ...edit, createdAt: this.now().toISOString() })
+      .run();
   }
 
   /** The agent set the ad set's budget. */
@@ -167,7 +199,11 @@ export class CreativeStore {
       const row = s.get(c.id);
       if (checkTransition(c.id, 'slotFailed', row?.status, status) === 'ignore') return;
       if (row) s.move(c.id, 'slotFailed', { failReason }, status);
-      else s.q.insert(creatives).values({ ...values, status, failReason }).run();
+      else
+        s.q
+          .insert(creatives)
+          .values({ ...values, status, failReason })
+          .run();
     }, 'immediate');
   }
 
@@ -183,12 +219,20 @@ export class CreativeStore {
     checkTransition(id, name, row?.status, to);
     const status = targetOf(name, row!.status, to);
     const set = typeof fields === 'function' ? fields(row!) : fields;
-    this.q.update(creatives).set({ ...set, status, updatedAt: this.now().toISOString() }).where(eq(creatives.id, id)).run();
+    this.q
+      .update(creatives)
+      .set({ ...set, status, updatedAt: this.now().toISOString() })
+      .where(eq(creatives.id, id))
+      .run();
   }
 
   /** A field recorded on the creative without a change of status. */
   private write(id: string, fields: CreativeFields): void {
-    this.q.update(creatives).set({ ...fields, updatedAt: this.now().toISOString() }).where(eq(creatives.id, id)).run();
+    this.q
+      .update(creatives)
+      .set({ ...fields, updatedAt: this.now().toISOString() })
+      .where(eq(creatives.id, id))
+      .run();
   }
 }
 

@@ -9,7 +9,11 @@ export type NewPerformanceRow = typeof performance.$inferInsert;
 /** Stores a pull's rows in one transaction (a day Meta restated replaces the stored one). */
 export function upsertPerformance(q: Queryable, rows: NewPerformanceRow[]): void {
   q.transaction((tx) => {
-    for (const v of rows) tx.insert(performance).values(v).onConflictDoUpdate({ target: [performance.adId, performance.date], set: v }).run();
+    for (const v of rows)
+      tx.insert(performance)
+        .values(v)
+        .onConflictDoUpdate({ target: [performance.adId, performance.date], set: v })
+        .run();
   });
 }
 

@@ -86,7 +86,14 @@ export function spendCapOf(q: Queryable, accountId: string, limits: SpendCapLimi
   const credits = creditsToday(q, accountId, now);
   const committedCents = media.cents + creditCents(credits, creditUsd);
   const exceeded = (committed: number, addCents: number, addAds: number) =>
-    capExceeded({ maxLiveAds: limits.maxLiveAds, dailySpendCapCents: limits.totalDailySpendCapCents, liveAds: media.liveAds, committedCents: committed, addCents, addAds });
+    capExceeded({
+      maxLiveAds: limits.maxLiveAds,
+      dailySpendCapCents: limits.totalDailySpendCapCents,
+      liveAds: media.liveAds,
+      committedCents: committed,
+      addCents,
+      addAds,
+    });
   const cap = limits.totalDailySpendCapCents;
   return {
     liveAds: media.liveAds,

@@ -51,8 +51,7 @@ export function decideFromModel(model: LearningModel, policy: PolicyName, input:
   const caps: SpendCaps = {
     ...input.caps,
     // Ad sets paused earlier today keep their spend in today's total.
-    mediaSpendTodayCents:
-      input.caps.mediaSpendTodayCents ?? input.evidence.reduce((s, ev) => s + (ev.spendTodayCents ?? 0), 0),
+    mediaSpendTodayCents: input.caps.mediaSpendTodayCents ?? input.evidence.reduce((s, ev) => s + (ev.spendTodayCents ?? 0), 0),
   };
   const perLaunch = perLaunchCents(caps);
   const liveBudgets = (exclude: Set<string>): LiveAdBudget[] =>
@@ -83,8 +82,7 @@ export function decideFromModel(model: LearningModel, policy: PolicyName, input:
   }
 
   // 2. Pausing only pays when it frees budget a replacement can use today, or at the day start.
-  const inDayStartWindow =
-    input.dayStartMs !== undefined && input.nowMs - input.dayStartMs < params.dayStartWindowHours * HOUR_MS;
+  const inDayStartWindow = input.dayStartMs !== undefined && input.nowMs - input.dayStartMs < params.dayStartWindowHours * HOUR_MS;
   const deferring = params.deferPausesToDayStart && input.dayStartMs !== undefined && !inDayStartWindow;
   const wouldFreeCapacity = (ids: string[]) => launchCapacityDetail(caps, liveBudgets(new Set(ids))).count > 0;
   let check: LossCheck | null = null;
@@ -93,7 +91,13 @@ export function decideFromModel(model: LearningModel, policy: PolicyName, input:
     const rng = createRng(`${input.seed ?? String(input.nowMs)}/loss-check`);
     // P(best) decides budget raises, so it gets every draw when a raise could follow.
     const raisePossible = launchCapacityDetail(caps, liveBudgets(new Set())).headroomCents > 2 * perLaunch;
-    check = lossCheck(model, judgeable.map(({ c }) => c), rng, params.lossDraws, raisePossible ? params.lossDraws : undefined);
+    check = lossCheck(
+      model,
+      judgeable.map(({ c }) => c),
+      rng,
+      params.lossDraws,
+      raisePossible ? params.lossDraws : undefined,
+    );
     const losers = judgeable.filter(({ c }) => (check!.loss.get(c.evidence.creativeId) ?? 0) > params.pauseProbability);
     const pauseNow = !deferring || wouldFreeCapacity(losers.map(({ c }) => c.evidence.creativeId));
     for (const { c, snapshot } of judgeable) {
@@ -120,7 +124,9 @@ export function decideFromModel(model: LearningModel, policy: PolicyName, input:
     }
   } else {
     for (const { c, snapshot } of judgeable) {
-      keeps.push(keepDecision(c.evidence, 'loss check waits for the day start: today’s budget is committed, so pausing now would free nothing usable', snapshot));
+      keeps.push(
+        keepDecision(c.evidence, 'loss check waits for the day start: today’s budget is committed, so pausing now would free nothing usable', snapshot),
+      );
     }
   }
 

@@ -7,9 +7,8 @@
  */
 
 const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-  -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
-  1.5056327351493116e-7,
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012,
+  9.9843695780195716e-6, 1.5056327351493116e-7,
 ];
 
 /** Natural log of the Gamma function (Lanczos, g = 7), accurate to ~1e-14 for x > 0. */
@@ -114,11 +113,7 @@ export function betaQuantile(p: number, a: number, b: number): number {
  * (checked against quadrature in the tests), which the pause rule guarantees through its
  * impression floor; that makes it cheap enough to run for every creative every cycle.
  */
-export function probLessThanScaled(
-  x: { alpha: number; beta: number },
-  y: { alpha: number; beta: number },
-  m: number,
-): number {
+export function probLessThanScaled(x: { alpha: number; beta: number }, y: { alpha: number; beta: number }, m: number): number {
   const r = (m * (x.alpha + x.beta)) / (y.alpha + y.beta);
   return betaCdf(r / (1 + r), x.alpha, y.alpha);
 }

@@ -94,10 +94,7 @@ export function launchCapacity(caps: SpendCaps, liveAds: LiveAdBudget[] | number
 
 /** launchCapacity with the arithmetic behind it, for audit rows and skip reasons. */
 export function launchCapacityDetail(caps: SpendCaps, liveAdsInput: LiveAdBudget[] | number): LaunchCapacity {
-  const liveAds =
-    typeof liveAdsInput === 'number'
-      ? Array.from({ length: liveAdsInput }, () => ({ budgetCents: caps.adSetDailyBudgetCents }))
-      : liveAdsInput;
+  const liveAds = typeof liveAdsInput === 'number' ? Array.from({ length: liveAdsInput }, () => ({ budgetCents: caps.adSetDailyBudgetCents })) : liveAdsInput;
   const committedCents = committedSpendCents(caps, liveAds);
   const { byCount, bySpend, headroomCents } = capRoom({
     maxLiveAds: caps.maxLiveAds,

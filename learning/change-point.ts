@@ -42,11 +42,7 @@ const MARKET_STARTS_KEPT = 4;
  * Runs the detector over `days` (any order; same-day rows are summed) with prior Beta(alpha, beta)
  * as the distribution a new regime's CTR is drawn from.
  */
-export function changeAwareCounts(
-  days: DayCounts[],
-  prior: { alpha: number; beta: number },
-  hazardPerDay: number,
-): ChangeAwareCounts {
+export function changeAwareCounts(days: DayCounts[], prior: { alpha: number; beta: number }, hazardPerDay: number): ChangeAwareCounts {
   const series = poolByDay(days);
   const totalClicks = series.reduce((s, d) => s + d.clicks, 0);
   const totalTrials = series.reduce((s, d) => s + d.trials, 0);
@@ -83,7 +79,12 @@ export function changeAwareCounts(
     if (s.logW > best.logW) best = s;
   }
   return {
-    ...mixtureAsCounts(segments.map((s) => ({ weight: Math.exp(s.logW), alpha: s.a, beta: s.b })), prior, totalClicks, totalTrials),
+    ...mixtureAsCounts(
+      segments.map((s) => ({ weight: Math.exp(s.logW), alpha: s.a, beta: s.b })),
+      prior,
+      totalClicks,
+      totalTrials,
+    ),
     changeProbability: Math.min(Math.max(1 - firstRegime, 0), 1),
     regimeStartMs: best.start === series[0]!.dayStartMs ? null : best.start,
   };
@@ -102,11 +103,7 @@ export interface MarketRegimeStart {
  * see. Returns the posterior over the start day of the current account regime (the first day of
  * evidence = no change).
  */
-export function marketRegimeStarts(
-  hooks: DayCounts[][],
-  prior: { alpha: number; beta: number },
-  hazardPerDay: number,
-): MarketRegimeStart[] {
+export function marketRegimeStarts(hooks: DayCounts[][], prior: { alpha: number; beta: number }, hazardPerDay: number): MarketRegimeStart[] {
   const rowsOfDay = new Map<number, Array<{ h: number; k: number; f: number }>>();
   hooks.forEach((days, h) => {
     for (const r of poolByDay(days)) {
@@ -173,7 +170,14 @@ export function changeAwareCountsInMarket(
   let weightSum = 0;
   let latest = { startMs: first, weight: 0 };
   for (const m of starts) {
-    const part = m.startMs <= first ? own : changeAwareCounts(series.filter((d) => d.dayStartMs >= m.startMs), prior, hazardPerDay);
+    const part =
+      m.startMs <= first
+        ? own
+        : changeAwareCounts(
+            series.filter((d) => d.dayStartMs >= m.startMs),
+            prior,
+            hazardPerDay,
+          );
     components.push({ weight: m.weight, alpha: prior.alpha + part.clicks, beta: prior.beta + part.trials - part.clicks });
     if (m.startMs <= first) unchanged += m.weight * (1 - own.changeProbability);
     weightSum += m.weight;

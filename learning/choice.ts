@@ -64,13 +64,7 @@ export function chooseHooks(input: ChooseHooksInput): ChooseHooksResult {
 }
 
 /** Same as chooseHooks but on an already built model (planCycle shares one model per cycle). */
-export function chooseFromModel(
-  model: LearningModel,
-  policy: PolicyName,
-  count: number,
-  seed: string,
-  format?: CreativeFormat,
-): ChooseHooksResult {
+export function chooseFromModel(model: LearningModel, policy: PolicyName, count: number, seed: string, format?: CreativeFormat): ChooseHooksResult {
   const rng = createRng(`${seed}/choose`);
   const eligible = model.hooks.filter((h) => format === undefined || h.hook.formats.includes(format));
   const samples: Record<string, number> = {};

@@ -51,13 +51,7 @@ export function matureClicks(ev: CreativeEvidence, nowMs: number, params: Policy
  * resurrect it. This keeps a zero-click ad (or hook) from ever outranking one with clicks on the
  * same or fewer impressions, which was the original system's scoring bug.
  */
-export function weightedCounts(
-  ev: CreativeEvidence,
-  nowMs: number,
-  params: PolicyParams,
-  mode: WeightingMode,
-  fatigueRatePerDay = 0,
-): WeightedCounts {
+export function weightedCounts(ev: CreativeEvidence, nowMs: number, params: PolicyParams, mode: WeightingMode, fatigueRatePerDay = 0): WeightedCounts {
   if (ev.linkClicks === 0) return { clicks: 0, trials: ev.impressions };
   const mature = matureImpressions(ev, nowMs, params);
   const halfLife = mode === 'hook' ? params.discountHalfLifeDays : params.creativeHalfLifeDays;
@@ -88,13 +82,7 @@ export function weightedCounts(
  * reads them day by day). Each day's pending impressions come off at that day's weight, newest
  * days first.
  */
-export function weightedDays(
-  ev: CreativeEvidence,
-  nowMs: number,
-  params: PolicyParams,
-  mode: WeightingMode,
-  fatigueRatePerDay = 0,
-): DayCounts[] {
+export function weightedDays(ev: CreativeEvidence, nowMs: number, params: PolicyParams, mode: WeightingMode, fatigueRatePerDay = 0): DayCounts[] {
   const launchDay = Math.floor(ev.launchedAtMs / DAY_MS) * DAY_MS;
   if (!ev.daily || ev.daily.length === 0) {
     const c = weightedCounts(ev, nowMs, params, mode, fatigueRatePerDay);

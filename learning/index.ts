@@ -10,7 +10,16 @@ export { scoreHooks, type ScoreHooksInput, type ScoreHooksResult } from './scori
 export { insightTexts, type Insight } from './insights';
 export { capExceeded, launchCapacity, launchCapacityDetail, committedSpendCents, worstDaySpendCents, type CapLimit, type LaunchCapacity } from './capacity';
 export { chooseFormats, type FormatChoiceInput } from './format-choice';
-export { DEFAULT_PARAMS, DEFAULT_POLICY, META_MAX_BUDGET_EDITS_PER_HOUR, POLICY_NAMES, POLICY_PRESETS, resolveParams, type PolicyParams, type PriorSpec } from './params';
+export {
+  DEFAULT_PARAMS,
+  DEFAULT_POLICY,
+  META_MAX_BUDGET_EDITS_PER_HOUR,
+  POLICY_NAMES,
+  POLICY_PRESETS,
+  resolveParams,
+  type PolicyParams,
+  type PriorSpec,
+} from './params';
 export {
   HookLibraryError,
   HookLibrarySchema,

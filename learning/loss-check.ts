@@ -32,13 +32,7 @@ const BATCH = 100;
  * Most creatives are settled after one batch, which keeps the per-cycle cost small.
  * Deterministic for a given rng state.
  */
-export function lossCheck(
-  model: LearningModel,
-  creatives: CreativeState[],
-  rng: Rng,
-  maxDraws: number,
-  minDraws = BATCH,
-): LossCheck {
+export function lossCheck(model: LearningModel, creatives: CreativeState[], rng: Rng, maxDraws: number, minDraws = BATCH): LossCheck {
   const hooks = model.hooks;
   const margin = model.params.pauseMargin;
   const compareOwn = model.params.learnFatigue;

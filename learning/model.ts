@@ -64,20 +64,14 @@ export interface LearningModel {
 }
 
 /** Builds the model. Evidence for hooks no longer in the library still informs the prior. */
-export function buildModel(input: {
-  hooks: Hook[];
-  evidence: CreativeEvidence[];
-  nowMs: number;
-  params: PolicyParams;
-}): LearningModel {
+export function buildModel(input: { hooks: Hook[]; evidence: CreativeEvidence[]; nowMs: number; params: PolicyParams }): LearningModel {
   const { hooks, evidence, nowMs, params } = input;
   const fatigue = params.learnFatigue ? estimateFatigue(evidence, nowMs, params) : null;
   const rate = fatigue?.ratePerDay ?? 0;
   const hookById = new Map(hooks.map((h) => [h.id, h]));
   const totals = new Map<string, { clicks: number; trials: number; judged: number; creatives: number; live: number }>();
   const styleTotals = new Map<string, { clicks: number; trials: number }>();
-  const creativeCounts: Array<{ ev: CreativeEvidence; style: string; clicks: number; trials: number; judged: number }> =
-    [];
+  const creativeCounts: Array<{ ev: CreativeEvidence; style: string; clicks: number; trials: number; judged: number }> = [];
   const hookDays = new Map<string, DayCounts[]>();
 
   for (const ev of evidence) {

@@ -115,15 +115,7 @@ export const POLICY_PRESETS: Record<PolicyName, Partial<PolicyParams>> = {
 export const DEFAULT_POLICY: PolicyName = 'thompson-changepoint';
 
 /** Every policy name, in display order. */
-export const POLICY_NAMES: PolicyName[] = [
-  'uniform',
-  'epsilon-greedy',
-  'ucb1',
-  'thompson-flat',
-  'thompson',
-  'thompson-discounted',
-  'thompson-changepoint',
-];
+export const POLICY_NAMES: PolicyName[] = ['uniform', 'epsilon-greedy', 'ucb1', 'thompson-flat', 'thompson', 'thompson-discounted', 'thompson-changepoint'];
 
 /** Defaults, then the policy preset, then caller overrides. */
 export function resolveParams(policy: PolicyName, overrides?: Partial<PolicyParams>): PolicyParams {

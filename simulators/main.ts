@@ -17,7 +17,11 @@ async function main() {
     timeScale: config.simTimeScale,
     stateFile: path.join(config.dataDir, 'meta-simulator.json'),
     ...(simulated.length
-      ? { adAccounts: simulated.map((a) => a.id), pageIds: [...new Set(simulated.map((a) => a.pageId))], customAudienceIds: [...new Set(simulated.flatMap((a) => a.customAudienceIds))] }
+      ? {
+          adAccounts: simulated.map((a) => a.id),
+          pageIds: [...new Set(simulated.map((a) => a.pageId))],
+          customAudienceIds: [...new Set(simulated.flatMap((a) => a.customAudienceIds))],
+        }
       : {}),
   });
   const kie = await startKieSimulator({ port: config.kie.simPort, timeScale: config.simTimeScale });

@@ -11,14 +11,7 @@ export const CycleStageKey = defineSearchAttributeKey('CycleStage', SearchAttrib
 export const CycleOutcomeKey = defineSearchAttributeKey('CycleOutcome', SearchAttributeType.KEYWORD);
 export const AdsLaunchedKey = defineSearchAttributeKey('AdsLaunched', SearchAttributeType.INT);
 
-export const ALL_SEARCH_ATTRIBUTES = [
-  AdAccountIdKey,
-  AdHooksKey,
-  CreativeFormatsKey,
-  CycleStageKey,
-  CycleOutcomeKey,
-  AdsLaunchedKey,
-] as const;
+export const ALL_SEARCH_ATTRIBUTES = [AdAccountIdKey, AdHooksKey, CreativeFormatsKey, CycleStageKey, CycleOutcomeKey, AdsLaunchedKey] as const;
 
 /** Names and CLI type names, for `temporal server start-dev --search-attribute Name=Type`. */
 export const SEARCH_ATTRIBUTE_CLI_TYPES: Record<string, string> = {

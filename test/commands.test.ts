@@ -13,7 +13,13 @@ import { startMetaSimulator } from '../simulators/meta';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const run = (args: string[], env: Record<string, string>) =>
-  spawnSync(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' });
+  spawnSync(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+    killSignal: 'SIGKILL',
+  });
 
 /** As `run`, without blocking this process: needed when a simulator runs inside the test process. */
 const runAsync = (args: string[], env: Record<string, string>) =>

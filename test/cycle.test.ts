@@ -27,7 +27,10 @@ const objectsOf = (kind: 'campaign' | 'adset' | 'adcreative' | 'ad', cycleId: st
 
 /** Whether Meta saw an insights read since `callsBefore`, and how many performance rows were stored while the cycle ran. */
 const insightsCollected = (result: AdCycleResult, callsBefore: number) => ({
-  read: stack.meta.calls().slice(callsBefore).some((c) => c.path.endsWith('/insights')),
+  read: stack.meta
+    .calls()
+    .slice(callsBefore)
+    .some((c) => c.path.endsWith('/insights')),
   stored: stack.activities.db
     .select()
     .from(performance)
@@ -97,7 +100,11 @@ describe('adCycleWorkflow', () => {
     const dropped = stack.meta.calls().filter((c) => c.status === 0 && c.method === 'POST');
     expect(dropped.map((c) => c.path.replace(/^.*\//, '')).sort()).toEqual(['ads', 'adsets']);
     for (const kind of ['campaign', 'adset', 'adcreative', 'ad'] as const) expect(objectsOf(kind, handle.workflowId)).toHaveLength(1);
-    const ledger = stack.activities.db.select().from(sideEffects).where(like(sideEffects.key, `${handle.workflowId}%`)).all();
+    const ledger = stack.activities.db
+      .select()
+      .from(sideEffects)
+      .where(like(sideEffects.key, `${handle.workflowId}%`))
+      .all();
     const attempts = Object.fromEntries(ledger.map((r) => [r.kind, r.attempts]));
     expect(attempts['meta.adset']).toBe(1); // found by name on the retry, not created again
     expect(ledger.every((r) => r.status === 'done')).toBe(true);

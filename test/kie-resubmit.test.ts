@@ -29,10 +29,13 @@ async function runCycle(input: { format: 'image' | 'video' }) {
   const creative = stack.activities.db.select().from(creatives).where(eq(creatives.cycleId, result.cycleId)).get()!;
   const task = stack.activities.db.select().from(generationTasks).where(eq(generationTasks.creativeId, creative.id)).get()!;
   // The simulator's record of every task made for this creative's prompt (Market: input.prompt; Veo: prompt).
-  const kieTasks = stack.kie.tasks().slice(tasksBefore).filter((t) => {
-    const body = t.body as { prompt?: string; input?: { prompt?: string } };
-    return (body.input?.prompt ?? body.prompt) === creative.prompt;
-  });
+  const kieTasks = stack.kie
+    .tasks()
+    .slice(tasksBefore)
+    .filter((t) => {
+      const body = t.body as { prompt?: string; input?: { prompt?: string } };
+      return (body.input?.prompt ?? body.prompt) === creative.prompt;
+    });
   return {
     result,
     slot,

@@ -139,7 +139,11 @@ describe('npm start with an accounts file', () => {
       const code = await closed;
       clearTimeout(killer);
       expect(code, log.slice(-2000)).toBe(0);
-      for (const a of [one, two, three]) await testEnv.schedule.getHandle(scheduleId(a.id)).delete().catch(() => undefined);
+      for (const a of [one, two, three])
+        await testEnv.schedule
+          .getHandle(scheduleId(a.id))
+          .delete()
+          .catch(() => undefined);
       await connection.close();
     }
   }, 180_000);

@@ -38,7 +38,9 @@ describe('reconciling live ads with Meta', () => {
     expect(row(first).failReason).toMatch(/^disapproved by Meta: Unacceptable Business Practices/);
     expect(c.outcome).toBe('launched'); // the freed slot is used at once
     const said = stack.activities.db.select().from(insights).where(eq(insights.cycleId, c.cycleId)).all();
-    expect(said.find((t) => t.kind === 'disapproved')!.text).toMatch(/stopped delivering: disapproved by Meta: Unacceptable Business Practices\. Its slot and budget are free again/);
+    expect(said.find((t) => t.kind === 'disapproved')!.text).toMatch(
+      /stopped delivering: disapproved by Meta: Unacceptable Business Practices\. Its slot and budget are free again/,
+    );
   });
 
   it('counts a budget raised in Ads Manager, and sheds the ad set when that breaks the cap', async () => {

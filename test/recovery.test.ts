@@ -25,11 +25,19 @@ const liveObjectsOf = (stack: TestStack, kind: Kind, cycleId: string) =>
 
 /** Requests Meta refused (4xx) that no injected fault caused: a lookup Graph would reject shows here. */
 const rejectedSince = (stack: TestStack, from: number) =>
-  stack.meta.calls().slice(from).filter((c) => c.status >= 400 && c.status < 500 && !c.fault);
+  stack.meta
+    .calls()
+    .slice(from)
+    .filter((c) => c.status >= 400 && c.status < 500 && !c.fault);
 
 const graphGet = (stack: TestStack, path: string, params: Record<string, unknown>) =>
   got(`${stack.meta.url}/v26.0/${path}`, {
-    searchParams: Object.fromEntries(Object.entries({ ...params, access_token: stack.config.account.meta.accessToken }).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)])),
+    searchParams: Object.fromEntries(
+      Object.entries({ ...params, access_token: stack.config.account.meta.accessToken }).map(([k, v]) => [
+        k,
+        typeof v === 'object' ? JSON.stringify(v) : String(v),
+      ]),
+    ),
     throwHttpErrors: false,
   });
 
@@ -42,15 +50,34 @@ describe('the name lookup Graph accepts', () => {
 
   it('refuses the old lookup: ad-only statuses on /campaigns and /adsets, effective_status on /adcreatives', async () => {
     const account = stack.config.account.id;
-    const adOnly = ['ACTIVE', 'PAUSED', 'PENDING_REVIEW', 'DISAPPROVED', 'CAMPAIGN_PAUSED', 'ADSET_PAUSED', 'ARCHIVED', 'IN_PROCESS', 'WITH_ISSUES', 'PREAPPROVED'];
+    const adOnly = [
+      'ACTIVE',
+      'PAUSED',
+      'PENDING_REVIEW',
+      'DISAPPROVED',
+      'CAMPAIGN_PAUSED',
+      'ADSET_PAUSED',
+      'ARCHIVED',
+      'IN_PROCESS',
+      'WITH_ISSUES',
+      'PREAPPROVED',
+    ];
     const name = [{ field: 'name', operator: 'EQUAL', value: 'x' }];
     for (const edge of ['campaigns', 'adsets']) {
-      const res = await graphGet(stack, `${account}/${edge}`, { fields: 'id,name,status,effective_status', filtering: name, effective_status: adOnly, limit: 5 });
+      const res = await graphGet(stack, `${account}/${edge}`, {
+        fields: 'id,name,status,effective_status',
+        filtering: name,
+        effective_status: adOnly,
+        limit: 5,
+      });
       expect(res.statusCode).toBe(400);
       expect(JSON.parse(res.body).error).toMatchObject({ code: 100, message: expect.stringMatching(/effective_status\[2\] must be one of/) });
     }
     const fields = await graphGet(stack, `${account}/adcreatives`, { fields: 'id,name,status,effective_status', filtering: name, limit: 5 });
-    expect(JSON.parse(fields.body).error).toMatchObject({ code: 100, message: '(#100) Tried accessing nonexisting field (effective_status) on node type (AdCreative)' });
+    expect(JSON.parse(fields.body).error).toMatchObject({
+      code: 100,
+      message: '(#100) Tried accessing nonexisting field (effective_status) on node type (AdCreative)',
+    });
     const filter = await graphGet(stack, `${account}/adcreatives`, { fields: 'id,name,status', filtering: name, effective_status: ['ACTIVE'] });
     expect(JSON.parse(filter.body).error).toMatchObject({ code: 100 });
   });
@@ -93,7 +120,12 @@ describe('a cycle after a create whose outcome was unknown', () => {
       stack.meta.clearFaults();
 
       expect(result.outcome).toBe('launched');
-      expect(stack.meta.calls().slice(from).filter((x) => x.fault === c.fault)).toHaveLength(1); // the fault fired
+      expect(
+        stack.meta
+          .calls()
+          .slice(from)
+          .filter((x) => x.fault === c.fault),
+      ).toHaveLength(1); // the fault fired
       expect(rejectedSince(stack, from)).toEqual([]);
       for (const kind of KINDS) expect(liveObjectsOf(stack, kind, handle.workflowId), kind).toHaveLength(1);
       if (c.kind === 'advideo') expect(liveObjectsOf(stack, 'advideo', handle.workflowId)).toHaveLength(1);
@@ -108,8 +140,18 @@ describe('a cycle after a create whose outcome was unknown', () => {
     const result = await handle.result();
     expect(result.outcome).toBe('launched');
     await new Promise((r) => setTimeout(r, 200)); // the held request is recorded when it ends
-    expect(stack.meta.calls().slice(from).filter((x) => x.fault === 'lateCommit')).toHaveLength(1);
-    expect(stack.meta.calls().slice(from).filter((x) => x.method === 'POST' && /\/ads$/.test(x.path))).toHaveLength(1);
+    expect(
+      stack.meta
+        .calls()
+        .slice(from)
+        .filter((x) => x.fault === 'lateCommit'),
+    ).toHaveLength(1);
+    expect(
+      stack.meta
+        .calls()
+        .slice(from)
+        .filter((x) => x.method === 'POST' && /\/ads$/.test(x.path)),
+    ).toHaveLength(1);
     expect(rejectedSince(stack, from)).toEqual([]);
     for (const kind of KINDS) expect(liveObjectsOf(stack, kind, handle.workflowId), kind).toHaveLength(1);
     expect(liveObjectsOf(stack, 'ad', handle.workflowId)[0]!.id).toBe(result.slots[0]!.meta!.adId);
@@ -170,7 +212,12 @@ describe('authorization errors stop the account before anything is paid for', ()
 
   it('an expired token (190) fails the cycle at insights, non-retryably, with the reason recorded', async () => {
     const { err, row, status, kieTasks } = await failedCycle({
-      match: { path: '/insights' }, kind: 'error', code: 190, subcode: 463, message: 'Error validating access token: Session has expired', times: Infinity,
+      match: { path: '/insights' },
+      kind: 'error',
+      code: 190,
+      subcode: 463,
+      message: 'Error validating access token: Session has expired',
+      times: Infinity,
     });
     expect(err.cause).toMatchObject({ type: 'MetaAuthorizationError', nonRetryable: true });
     expect(err.cause!.message).toMatch(/insights.*Graph code 190\/463.*Session has expired/);
@@ -203,7 +250,13 @@ describe('authorization errors stop the account before anything is paid for', ()
   });
 
   it('a token that reads but cannot write (200) fails the cycle before any generation is paid for', async () => {
-    const { err, row, kieTasks } = await failedCycle({ match: { method: 'POST' }, kind: 'error', code: 200, message: 'Requires ads_management permission to manage the object', times: Infinity });
+    const { err, row, kieTasks } = await failedCycle({
+      match: { method: 'POST' },
+      kind: 'error',
+      code: 200,
+      message: 'Requires ads_management permission to manage the object',
+      times: Infinity,
+    });
     expect(err.cause).toMatchObject({ type: 'MetaAuthorizationError' });
     expect(row!.result).toMatchObject({ failure: { code: 200 } });
     expect(kieTasks).toBe(0);

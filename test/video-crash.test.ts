@@ -51,10 +51,13 @@ describe('video worker crash', () => {
     const handle = await stack.startCycle({ adsPerRun: 1, format: 'video' });
     // Wait until the cycle is in the video wait and the task exists.
     await expect
-      .poll(async () => {
-        const s = await handle.query(statusQuery);
-        return s.stage === 'waiting-for-video' && stack.kie.tasks().some((t) => t.family === 'veo' && t.taskId === s.slots[0]?.kieTaskId);
-      }, { timeout: 30_000, interval: 100 })
+      .poll(
+        async () => {
+          const s = await handle.query(statusQuery);
+          return s.stage === 'waiting-for-video' && stack.kie.tasks().some((t) => t.family === 'veo' && t.taskId === s.slots[0]?.kieTaskId);
+        },
+        { timeout: 30_000, interval: 100 },
+      )
       .toBe(true);
     // Kill it only once the wait runs on this worker and the server has its heartbeat, so the kill
     // interrupts the wait itself (the 12 s Veo task cannot have finished by then).

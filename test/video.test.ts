@@ -80,7 +80,12 @@ describe('video cycles', () => {
     const { history } = await historyOf(handle);
     const attempts = (history.events ?? []).map((e) => e.activityTaskStartedEventAttributes?.attempt).filter((a) => a !== undefined && a !== null);
     expect(Math.max(...(attempts as number[]))).toBe(1); // the 402 was not retried
-    const row = stack.activities.db.select().from(creatives).where(eq(creatives.cycleId, handle.workflowId)).all().find((r) => r.status !== 'launched')!;
+    const row = stack.activities.db
+      .select()
+      .from(creatives)
+      .where(eq(creatives.cycleId, handle.workflowId))
+      .all()
+      .find((r) => r.status !== 'launched')!;
     expect(row.status).toBe('generation_failed');
     expect(row.failReason).toMatch(/402/);
     expect(row.kieTaskId).toBeNull(); // never reached Kie: no task, no cost

@@ -79,7 +79,13 @@ const succeed = {
     const id = creativeId.replace(/\W/g, '_');
     return { creativeId, campaignId: `c_${id}`, adsetId: `as_${id}`, adCreativeId: `cr_${id}`, adId: `ad_${id}`, dailyBudgetCents: 500 };
   },
-  finishVideo: async ({ creativeId }: { creativeId: string }): Promise<FinishVideoResult> => ({ state: 'done', creativeId, filePath: '/tmp/v.mp4', costCredits: 60, costUsd: 0.3 }),
+  finishVideo: async ({ creativeId }: { creativeId: string }): Promise<FinishVideoResult> => ({
+    state: 'done',
+    creativeId,
+    filePath: '/tmp/v.mp4',
+    costCredits: 60,
+    costUsd: 0.3,
+  }),
 };
 
 const images: ImageActivities = {
@@ -118,7 +124,13 @@ const campaign: CampaignActivities = {
   },
 };
 
-const slot = (n: number, format: 'image' | 'video' = 'image'): PlannedSlot => ({ slot: n, hookId: `hook-${n}`, format, sampledValue: 0.5, reason: 'stub choice' });
+const slot = (n: number, format: 'image' | 'video' = 'image'): PlannedSlot => ({
+  slot: n,
+  hookId: `hook-${n}`,
+  format,
+  sampledValue: 0.5,
+  reason: 'stub choice',
+});
 
 let env: TestWorkflowEnvironment;
 const running: Array<{ worker: Worker; done: Promise<void> }> = [];
@@ -184,7 +196,9 @@ describe('adCycleWorkflow branches (stub activities)', () => {
     expect(result.slots[1]!.reason).toBe('MetaRequestRejected: Invalid parameter (#100)');
     expect(result.slots[1]!.creativeId).toBe(`${result.cycleId}:s1`); // made, paid for, not live
     expect(result.created.adIds).toHaveLength(1);
-    expect(calls.slotFailures).toEqual([expect.objectContaining({ slot: 1, status: 'launch_failed', reason: 'MetaRequestRejected: Invalid parameter (#100)' })]);
+    expect(calls.slotFailures).toEqual([
+      expect.objectContaining({ slot: 1, status: 'launch_failed', reason: 'MetaRequestRejected: Invalid parameter (#100)' }),
+    ]);
     expect(result.decisions).toContain('slot 1 hook-1: launch_failed — MetaRequestRejected: Invalid parameter (#100)');
     expect(calls.recordedStatus).toBe('partial');
     expect(await handle.query(statusQuery)).toEqual({ cycleId: result.cycleId, accountId: ACCOUNT, stage: 'done', launchesPaused: false, slots: result.slots });
@@ -195,7 +209,8 @@ describe('adCycleWorkflow branches (stub activities)', () => {
       slots: [slot(0), slot(1)],
       generateImageCreative: async (input) => {
         // A lost-response resubmit was charged although the task failed: the slot still costs it.
-        if (input.slot === 0) throw ApplicationFailure.create({ type: 'GenerationFailed', message: 'Kie task failed (422)', nonRetryable: true, details: [{ costUsd: 0.02 }] });
+        if (input.slot === 0)
+          throw ApplicationFailure.create({ type: 'GenerationFailed', message: 'Kie task failed (422)', nonRetryable: true, details: [{ costUsd: 0.02 }] });
         return succeed.generateImageCreative(input);
       },
       launchCreative: async () => {

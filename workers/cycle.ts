@@ -28,7 +28,9 @@ async function main(): Promise<number> {
   const logger = makeLogger(level);
   installTemporalLogging(logger, level);
   if (account.meta.mode === 'simulator' || config.kie.mode === 'simulator') {
-    process.stderr.write(`Simulator mode: ${[account.meta.mode === 'simulator' && `Meta (${account.id})`, config.kie.mode === 'simulator' && 'Kie.ai'].filter(Boolean).join(' and ')} served by local simulators (no credentials set).\n`);
+    process.stderr.write(
+      `Simulator mode: ${[account.meta.mode === 'simulator' && `Meta (${account.id})`, config.kie.mode === 'simulator' && 'Kie.ai'].filter(Boolean).join(' and ')} served by local simulators (no credentials set).\n`,
+    );
   }
   // Workers for every queue in this process: the cycle must not depend on whether other worker
   // processes are up (the server lists pollers for minutes after they are gone). If `npm start`
@@ -45,7 +47,7 @@ async function main(): Promise<number> {
       accountId: account.id,
       adsPerRun: values.ads === undefined ? account.adsPerRun : Number(values.ads),
       launchesPaused: values.paused,
-      ...(values.policy ?? account.policy ? { policy: values.policy ?? account.policy } : {}),
+      ...((values.policy ?? account.policy) ? { policy: values.policy ?? account.policy } : {}),
       ...(values.format ? { format: values.format } : {}),
     } as AdCycleInput;
     const { ok, line } = await runCycle(stack.client, input);

@@ -45,7 +45,13 @@ function accountContext(config: Config, a: ConfiguredAccount): AccountContext {
     videoShare: a.videoShare,
     hooks: () => (library ??= loadHookLibrary(a.hookLibraryPath)),
     meta: () =>
-      createMetaClient({ baseUrl: a.meta.baseUrl, version: config.meta.version, accessToken: a.meta.accessToken, timeoutMs: config.httpTimeoutMs, signal: currentSignal() }),
+      createMetaClient({
+        baseUrl: a.meta.baseUrl,
+        version: config.meta.version,
+        accessToken: a.meta.accessToken,
+        timeoutMs: config.httpTimeoutMs,
+        signal: currentSignal(),
+      }),
   };
 }
 

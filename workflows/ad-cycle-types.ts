@@ -20,7 +20,10 @@ export const AdCycleInputSchema = z
     /** Start with launches paused (insights are still collected). */
     launchesPaused: z.boolean().default(false),
     /** How long a paused cycle waits for a resume before skipping its launches (Temporal duration). */
-    pauseWaitLimit: z.string().regex(/^\d+(ms|s|m|h)$/, 'a duration like 30s, 10m or 1h').default('10m'),
+    pauseWaitLimit: z
+      .string()
+      .regex(/^\d+(ms|s|m|h)$/, 'a duration like 30s, 10m or 1h')
+      .default('10m'),
     /** Hook-choice policy; the learning module's default when absent. */
     policy: z.enum(POLICIES).optional(),
     /** Force every launch of this cycle to one format; absent = VIDEO_SHARE decides per launch. */
@@ -33,7 +36,8 @@ export type AdCycleParams = z.output<typeof AdCycleInputSchema>;
 export const SetLaunchesPausedSchema = z.object({ paused: z.boolean(), reason: z.string().max(500).optional() }).strict();
 export type SetLaunchesPausedArgs = z.infer<typeof SetLaunchesPausedSchema>;
 
-export type CycleStage = 'starting' | 'insights' | 'planning' | 'optimizing' | 'paused' | 'generating' | 'waiting-for-video' | 'launching' | 'recording' | 'done' | 'failed';
+export type CycleStage =
+  'starting' | 'insights' | 'planning' | 'optimizing' | 'paused' | 'generating' | 'waiting-for-video' | 'launching' | 'recording' | 'done' | 'failed';
 
 /** Kie's completion callback, relayed by the callback endpoint as a signal. */
 export const KieCallbackSchema = z.object({ slot: z.number().int().min(0), taskId: z.string().min(1), code: z.number().int() }).strict();

@@ -74,7 +74,8 @@ export class CycleState {
   }
 
   enter(stage: CycleStage): void {
-    if (this.currentStage === 'done' || this.currentStage === 'failed') throw new IllegalTransition(`cycle already ${this.currentStage}: cannot enter ${stage}`);
+    if (this.currentStage === 'done' || this.currentStage === 'failed')
+      throw new IllegalTransition(`cycle already ${this.currentStage}: cannot enter ${stage}`);
     this.currentStage = stage;
   }
   setPaused(paused: boolean, reason?: string): void {
@@ -157,7 +158,8 @@ export class CycleState {
   private move(i: number, from: readonly SlotStatus[], change: Partial<SlotResult>): void {
     const slot = this.slotList[i];
     if (!slot) throw new IllegalTransition(`no slot at index ${i}`);
-    if (!from.includes(slot.status)) throw new IllegalTransition(`slot ${slot.slot} is ${slot.status}: cannot go to ${change.status ?? 'update'} (only from ${from.join(' or ')})`);
+    if (!from.includes(slot.status))
+      throw new IllegalTransition(`slot ${slot.slot} is ${slot.status}: cannot go to ${change.status ?? 'update'} (only from ${from.join(' or ')})`);
     Object.assign(slot, change);
   }
 }

@@ -38,15 +38,18 @@ const MarketRecord = z.object({
   completeTime: z.union([z.number(), z.string()]).nullish(),
 });
 export type MarketRecord = z.infer<typeof MarketRecord>;
-const UrlList = z.union([z.array(z.string().url()), z.string().transform((t, ctx) => {
-  // Seen in the wild: resultUrls as a JSON string instead of an array.
-  try {
-    return z.array(z.string().url()).parse(JSON.parse(t));
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'resultUrls is neither an array nor a JSON array string' });
-    return z.NEVER;
-  }
-})]);
+const UrlList = z.union([
+  z.array(z.string().url()),
+  z.string().transform((t, ctx) => {
+    // Seen in the wild: resultUrls as a JSON string instead of an array.
+    try {
+      return z.array(z.string().url()).parse(JSON.parse(t));
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'resultUrls is neither an array nor a JSON array string' });
+      return z.NEVER;
+    }
+  }),
+]);
 const VeoRecord = z.object({
   taskId: z.string(),
   successFlag: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]),

@@ -53,7 +53,10 @@ const ImagesUploaded = z.object({
 const NamedList = z.object({
   data: z.array(z.object({ id: z.string(), name: z.string().optional(), status: z.string().optional(), effective_status: z.string().optional() })),
 });
-const num = z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number);
+const num = z
+  .string()
+  .regex(/^-?\d+(\.\d+)?$/)
+  .transform(Number);
 const ActionList = z.array(z.object({ action_type: z.string(), value: num })).optional();
 export const InsightRow = z.object({
   ad_id: z.string(),
@@ -94,7 +97,19 @@ const AdSetBudgets = z.object({ data: z.array(z.object({ id: z.string(), daily_b
 const LISTED_STATUS = {
   campaigns: ['ACTIVE', 'PAUSED', 'ARCHIVED', 'IN_PROCESS', 'WITH_ISSUES'],
   adsets: ['ACTIVE', 'PAUSED', 'ARCHIVED', 'IN_PROCESS', 'WITH_ISSUES', 'CAMPAIGN_PAUSED'],
-  ads: ['ACTIVE', 'PAUSED', 'ARCHIVED', 'IN_PROCESS', 'WITH_ISSUES', 'PENDING_REVIEW', 'DISAPPROVED', 'PREAPPROVED', 'PENDING_BILLING_INFO', 'CAMPAIGN_PAUSED', 'ADSET_PAUSED'],
+  ads: [
+    'ACTIVE',
+    'PAUSED',
+    'ARCHIVED',
+    'IN_PROCESS',
+    'WITH_ISSUES',
+    'PENDING_REVIEW',
+    'DISAPPROVED',
+    'PREAPPROVED',
+    'PENDING_BILLING_INFO',
+    'CAMPAIGN_PAUSED',
+    'ADSET_PAUSED',
+  ],
 } as const;
 const ANY_AD_STATUS = LISTED_STATUS.ads;
 
@@ -202,14 +217,20 @@ export function createMetaClient(opts: MetaClientOptions) {
      * execution_options=["validate_only"] runs every check a real create does (reference 9).
      */
     validateWriteAccess: (accountId: string) =>
-      call('check write access', 'POST', `${act(accountId)}/campaigns`, {
-        name: 'maa|write-access-check',
-        objective: 'OUTCOME_TRAFFIC',
-        status: 'PAUSED',
-        special_ad_categories: [],
-        is_adset_budget_sharing_enabled: false,
-        execution_options: ['validate_only'],
-      }, Success),
+      call(
+        'check write access',
+        'POST',
+        `${act(accountId)}/campaigns`,
+        {
+          name: 'maa|write-access-check',
+          objective: 'OUTCOME_TRAFFIC',
+          status: 'PAUSED',
+          special_ad_categories: [],
+          is_adset_budget_sharing_enabled: false,
+          execution_options: ['validate_only'],
+        },
+        Success,
+      ),
 
     /** Uploads a video that Meta fetches itself from `fileUrl` (a public URL, e.g. Kie's result file). */
     uploadVideoFromUrl: (accountId: string, p: { fileUrl: string; title: string }) =>
@@ -222,39 +243,71 @@ export function createMetaClient(opts: MetaClientOptions) {
     },
 
     videoStatus: (videoId: string) =>
-      call('read video status', 'GET', `${root}/${videoId}`, { fields: 'id,status' }, z.object({ id: z.string(), status: z.object({ video_status: z.string() }).passthrough() })).then(
-        (v) => v.status.video_status,
-      ),
+      call(
+        'read video status',
+        'GET',
+        `${root}/${videoId}`,
+        { fields: 'id,status' },
+        z.object({ id: z.string(), status: z.object({ video_status: z.string() }).passthrough() }),
+      ).then((v) => v.status.video_status),
 
     videoThumbnails: (videoId: string) =>
-      call('read video thumbnails', 'GET', `${root}/${videoId}/thumbnails`, {}, z.object({ data: z.array(z.object({ uri: z.string().url(), is_preferred: z.boolean().optional() })) })).then(
-        (r) => r.data,
-      ),
+      call(
+        'read video thumbnails',
+        'GET',
+        `${root}/${videoId}/thumbnails`,
+        {},
+        z.object({ data: z.array(z.object({ uri: z.string().url(), is_preferred: z.boolean().optional() })) }),
+      ).then((r) => r.data),
 
     setStatus: (id: string, status: 'ACTIVE' | 'PAUSED' | 'ARCHIVED') => call(`set status ${status}`, 'POST', `${root}/${id}`, { status }, Success),
     setDailyBudget: (adsetId: string, cents: number) => call('set daily budget', 'POST', `${root}/${adsetId}`, { daily_budget: cents }, Success),
 
     getStatus: (id: string) =>
-      call('read status', 'GET', `${root}/${id}`, { fields: 'id,status,effective_status' }, z.object({ id: z.string(), status: z.string(), effective_status: z.string().optional() })),
+      call(
+        'read status',
+        'GET',
+        `${root}/${id}`,
+        { fields: 'id,status,effective_status' },
+        z.object({ id: z.string(), status: z.string(), effective_status: z.string().optional() }),
+      ),
 
     /** Delivery and review state of the given ads (every status but deleted). */
     adStates: (accountId: string, adIds: string[]): Promise<AdState[]> =>
-      byIds('read ad states', `${act(accountId)}/ads`, adIds, { fields: 'id,adset_id,effective_status,ad_review_feedback', effective_status: ANY_AD_STATUS }, AdStates),
+      byIds(
+        'read ad states',
+        `${act(accountId)}/ads`,
+        adIds,
+        { fields: 'id,adset_id,effective_status,ad_review_feedback', effective_status: ANY_AD_STATUS },
+        AdStates,
+      ),
 
     /** Current daily budgets (cents) of the given ad sets. */
     async adSetBudgets(accountId: string, adsetIds: string[]): Promise<Map<string, number>> {
-      const rows = await byIds('read ad set budgets', `${act(accountId)}/adsets`, adsetIds, { fields: 'id,daily_budget', effective_status: LISTED_STATUS.adsets }, AdSetBudgets);
+      const rows = await byIds(
+        'read ad set budgets',
+        `${act(accountId)}/adsets`,
+        adsetIds,
+        { fields: 'id,daily_budget', effective_status: LISTED_STATUS.adsets },
+        AdSetBudgets,
+      );
       return new Map(rows.flatMap((a) => (a.daily_budget !== undefined ? [[a.id, a.daily_budget] as const] : [])));
     },
 
     /** Ad-level daily insights over [since, until], following every page. */
     adInsights: (accountId: string, since: string, until: string, onPage?: (n: number) => void): Promise<InsightRow[]> =>
-      allPages('read insights', `${act(accountId)}/insights`, {
-        level: 'ad',
-        time_range: { since, until },
-        time_increment: 1,
-        fields: 'ad_id,adset_id,campaign_id,date_start,date_stop,impressions,reach,clicks,inline_link_clicks,spend,actions',
-      }, InsightsPage, onPage),
+      allPages(
+        'read insights',
+        `${act(accountId)}/insights`,
+        {
+          level: 'ad',
+          time_range: { since, until },
+          time_increment: 1,
+          fields: 'ad_id,adset_id,campaign_id,date_start,date_stop,impressions,reach,clicks,inline_link_clicks,spend,actions',
+        },
+        InsightsPage,
+        onPage,
+      ),
   };
 }
 
@@ -266,7 +319,12 @@ function retryAfter(headers: Record<string, string | string[] | undefined>): num
   if (typeof raw !== 'string') return undefined;
   try {
     const parsed = JSON.parse(raw) as Record<string, Array<{ estimated_time_to_regain_access?: number }>>;
-    const minutes = Math.max(0, ...Object.values(parsed).flat().map((u) => u.estimated_time_to_regain_access ?? 0));
+    const minutes = Math.max(
+      0,
+      ...Object.values(parsed)
+        .flat()
+        .map((u) => u.estimated_time_to_regain_access ?? 0),
+    );
     return minutes > 0 ? minutes * 60_000 : undefined;
   } catch {
     return undefined;

@@ -9,7 +9,11 @@ import type { Validated } from './validate-market';
 
 export type Admission<S> = { ok: true; spec: S; price: number; base: TaskBase } | { ok: false; result: RouteResult };
 
-export function admitCreate<S extends { model: string; callBackUrl: string | undefined }>(ctx: RouteCtx, validate: (body: unknown) => Validated<S>, priceOf: (spec: S) => number): Admission<S> {
+export function admitCreate<S extends { model: string; callBackUrl: string | undefined }>(
+  ctx: RouteCtx,
+  validate: (body: unknown) => Validated<S>,
+  priceOf: (spec: S) => number,
+): Admission<S> {
   const { core, apiKey } = ctx;
   if (!core.ledger.allowCreate(apiKey)) {
     return { ok: false, result: fail(429, 'Rate limit exceeded: at most 20 new generation requests per 10 seconds') };

@@ -88,10 +88,13 @@ export class SimCore {
   /** Runs fn after `realMs` real milliseconds, unless the simulator closes first. */
   after(realMs: number, fn: () => void): void {
     if (this.closed) return;
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      fn();
-    }, Math.max(0, realMs));
+    const t = setTimeout(
+      () => {
+        this.timers.delete(t);
+        fn();
+      },
+      Math.max(0, realMs),
+    );
     this.timers.add(t);
   }
 
@@ -123,10 +126,7 @@ export class SimCore {
   }
 
   view(task: Task): KieTaskView {
-    const state =
-      task.family === 'market'
-        ? task.state
-        : (['generating', 'success', 'fail', 'generate_fail'] as const)[task.successFlag];
+    const state = task.family === 'market' ? task.state : (['generating', 'success', 'fail', 'generate_fail'] as const)[task.successFlag];
     return {
       taskId: task.taskId,
       family: task.family,

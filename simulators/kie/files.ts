@@ -48,9 +48,7 @@ export class FileStore {
   addImage(taskId: string, spec: { aspect: string; resolution: string; format: 'png' | 'jpeg' }): string {
     const { width, height } = imageSize(spec.aspect, spec.resolution);
     const ext = spec.format === 'png' ? 'png' : 'jpg';
-    return this.add(`${taskId}.${ext}`, spec.format === 'png' ? 'image/png' : 'image/jpeg', () =>
-      renderImage(taskId, width, height, spec.format),
-    );
+    return this.add(`${taskId}.${ext}`, spec.format === 'png' ? 'image/png' : 'image/jpeg', () => renderImage(taskId, width, height, spec.format));
   }
 
   /** Registers a result clip (9:16 or 16:9 fixture) under `name` (e.g. '<id>.mp4'); returns its URL. */

@@ -12,8 +12,7 @@ export interface Envelope {
 }
 
 export type RouteResult =
-  | { kind: 'json'; body: Envelope }
-  | { kind: 'raw'; status: number; contentType: string; body: Buffer | string; headers?: Record<string, string> };
+  { kind: 'json'; body: Envelope } | { kind: 'raw'; status: number; contentType: string; body: Buffer | string; headers?: Record<string, string> };
 
 /** Default texts per envelope code (§8); used by errors and by 'code' faults without `msg`. */
 export const CODE_MESSAGES: Record<number, string> = {

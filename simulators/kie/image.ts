@@ -14,21 +14,14 @@ export function imageSize(aspect: string, resolution: string): { width: number; 
   const [w, h] = aspect.split(':').map(Number);
   const long = LONG_SIDE[resolution] ?? 1024;
   if (!w || !h) return { width: long, height: long };
-  return w >= h
-    ? { width: long, height: Math.max(1, Math.round((long * h) / w)) }
-    : { width: Math.max(1, Math.round((long * w) / h)), height: long };
+  return w >= h ? { width: long, height: Math.max(1, Math.round((long * h) / w)) } : { width: Math.max(1, Math.round((long * w) / h)), height: long };
 }
 
 function hue(bytes: Buffer, i: number): number {
   return Math.round(((bytes[i] ?? 0) / 255) * 360);
 }
 
-export async function renderImage(
-  seedText: string,
-  width: number,
-  height: number,
-  format: 'png' | 'jpeg',
-): Promise<Buffer> {
+export async function renderImage(seedText: string, width: number, height: number, format: 'png' | 'jpeg'): Promise<Buffer> {
   const b = createHash('sha256').update(seedText).digest();
   const [h1, h2, h3, h4] = [hue(b, 0), hue(b, 1), hue(b, 2), hue(b, 3)];
   const m = Math.min(width, height);

@@ -4,12 +4,7 @@
  */
 
 /** Market (Nano Banana) models the simulator accepts on POST /api/v1/jobs/createTask. */
-export const MARKET_MODELS = [
-  'google/nano-banana',
-  'google/nano-banana-edit',
-  'nano-banana-pro',
-  'nano-banana-2',
-] as const;
+export const MARKET_MODELS = ['google/nano-banana', 'google/nano-banana-edit', 'nano-banana-pro', 'nano-banana-2'] as const;
 export type MarketModel = (typeof MARKET_MODELS)[number];
 
 /** Veo 3.1 models the simulator accepts on POST /api/v1/veo/generate. */

@@ -11,11 +11,13 @@ export interface AdminResponse {
   body: unknown;
 }
 
-const AccountsBody = z.object({
-  adAccounts: z.array(z.string().regex(/^(act_)?\d+$/)).optional(),
-  pageIds: z.array(z.string().regex(/^\d+$/)).optional(),
-  customAudienceIds: z.array(z.string().regex(/^\d+$/)).optional(),
-}).strict();
+const AccountsBody = z
+  .object({
+    adAccounts: z.array(z.string().regex(/^(act_)?\d+$/)).optional(),
+    pageIds: z.array(z.string().regex(/^\d+$/)).optional(),
+    customAudienceIds: z.array(z.string().regex(/^\d+$/)).optional(),
+  })
+  .strict();
 
 const KINDS: Kind[] = ['campaign', 'adset', 'adcreative', 'ad', 'adimage', 'advideo'];
 

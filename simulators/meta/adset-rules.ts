@@ -2,9 +2,7 @@
 // ad set budget, lifetime needs end_time), bid strategy / bid_amount pairing, goal and billing
 // compatibility with the campaign objective, and promoted_object shape.
 import { DAY_MS } from './clock';
-import {
-  BILLING_NEEDS_GOAL, GOALS_BY_OBJECTIVE, PROMOTED_OBJECT_KEYS, minDailyBudgetCents,
-} from './enums';
+import { BILLING_NEEDS_GOAL, GOALS_BY_OBJECTIVE, PROMOTED_OBJECT_KEYS, minDailyBudgetCents } from './enums';
 import { invalidParam } from './errors';
 import type { Campaign, Json } from './store';
 
@@ -75,9 +73,7 @@ export function resolveBidStrategy(campaign: Campaign, strategy: string | undefi
     throw invalidParam(`bid_amount is required for bid strategy ${effective}.`, { userTitle: 'Bid Amount Required' });
   }
   if (bidAmount !== undefined && bidAmount < 1) throw invalidParam('Param bid_amount must be a positive integer (cents).');
-  return campaign.daily_budget !== undefined || campaign.lifetime_budget !== undefined
-    ? undefined
-    : (effective ?? 'LOWEST_COST_WITHOUT_CAP');
+  return campaign.daily_budget !== undefined || campaign.lifetime_budget !== undefined ? undefined : (effective ?? 'LOWEST_COST_WITHOUT_CAP');
 }
 
 export function checkGoal(objective: string, goal: string, billingEvent: string): void {

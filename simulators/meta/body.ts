@@ -4,12 +4,7 @@
 import { invalidParam } from './errors';
 import { Params, type FileParam } from './params';
 
-export async function collectParams(
-  url: URL,
-  method: string,
-  headers: Record<string, string | string[] | undefined>,
-  body: Buffer,
-): Promise<Params> {
+export async function collectParams(url: URL, method: string, headers: Record<string, string | string[] | undefined>, body: Buffer): Promise<Params> {
   const entries = new Map<string, unknown>();
   url.searchParams.forEach((v, k) => entries.set(k, v));
   if (method === 'GET' || body.length === 0) return new Params(entries);

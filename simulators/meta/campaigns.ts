@@ -59,8 +59,7 @@ export function createCampaign(ctx: RequestCtx, account: Account): unknown {
   const bidStrategy = p.enumOf('bid_strategy', BID_STRATEGIES);
   if (bidStrategy !== undefined && !hasBudget) {
     throw invalidParam(
-      'bid_strategy can only be set on a campaign that has a campaign budget (daily_budget or lifetime_budget); ' +
-        'set it on the ad sets instead.',
+      'bid_strategy can only be set on a campaign that has a campaign budget (daily_budget or lifetime_budget); ' + 'set it on the ad sets instead.',
     );
   }
   const sharing = p.bool('is_adset_budget_sharing_enabled');

@@ -113,7 +113,12 @@ export class Delivery {
       while (candidates.length > 0 && t < now) {
         const slotStart = Math.floor(t / SLOT_MS) * SLOT_MS;
         const b = Math.min(slotStart + SLOT_MS, now);
-        this.accrue(candidates.filter((ad) => isDelivering(this.store, ad, t)), t, b, slotStart);
+        this.accrue(
+          candidates.filter((ad) => isDelivering(this.store, ad, t)),
+          t,
+          b,
+          slotStart,
+        );
         t = b;
       }
       this.accruedUntil = now;
@@ -124,8 +129,7 @@ export class Delivery {
   private dailyBudgetCents(adsetId: string, adsetsLiveInCampaign: number): number {
     const s = this.store.get('adset', adsetId)!;
     const c = this.store.get('campaign', s.campaign_id)!;
-    const perDay = (lifetime: number, start: number, end?: number) =>
-      lifetime / Math.max(1, Math.ceil(((end ?? start + DAY_MS) - start) / DAY_MS));
+    const perDay = (lifetime: number, start: number, end?: number) => lifetime / Math.max(1, Math.ceil(((end ?? start + DAY_MS) - start) / DAY_MS));
     if (c.daily_budget !== undefined) return c.daily_budget / adsetsLiveInCampaign;
     if (c.lifetime_budget !== undefined) return perDay(c.lifetime_budget, c.start_time ?? c.createdAt, c.stop_time) / adsetsLiveInCampaign;
     if (s.daily_budget !== undefined) return s.daily_budget;

@@ -38,7 +38,12 @@ function faultError(rule: FaultRule, useCase: UseCase): GraphError {
     case 'rateLimit':
       return throttleError(rule.code ?? 17, useCase, rule.subcode);
     default:
-      return new GraphError({ code: rule.code ?? 100, subcode: rule.subcode, message: rule.message ?? 'Injected error (simulator fault rule)', transient: rule.transient });
+      return new GraphError({
+        code: rule.code ?? 100,
+        subcode: rule.subcode,
+        message: rule.message ?? 'Injected error (simulator fault rule)',
+        transient: rule.transient,
+      });
   }
 }
 
@@ -58,8 +63,14 @@ export class Engine {
     }
     if (token === SPECIAL_TOKENS.expired) {
       const now = new Date(this.world.clock.nowMs()).toUTCString();
-      return this.fail(new GraphError({ code: 190, subcode: 463, noPrefix: true,
-        message: `Error validating access token: Session has expired on ${now}. The current time is ${now}.` }));
+      return this.fail(
+        new GraphError({
+          code: 190,
+          subcode: 463,
+          noPrefix: true,
+          message: `Error validating access token: Session has expired on ${now}. The current time is ${now}.`,
+        }),
+      );
     }
     if (!this.world.opts.accessTokens.has(token)) {
       return this.fail(new GraphError({ code: 190, noPrefix: true, message: 'Invalid OAuth access token - Cannot parse access token' }));
@@ -103,8 +114,14 @@ export class Engine {
       if (!['GET', 'POST', 'DELETE'].includes(input.method)) throw new GraphError({ code: 100, message: `Unsupported method ${input.method}` });
       world.delivery.sync(world.clock.nowMs());
       const ctx: RequestCtx = {
-        world, method: input.method as RequestCtx['method'], version: input.version,
-        versionNum: Number(v[1]), path: input.path, params: input.params, token, now: world.clock.nowMs(),
+        world,
+        method: input.method as RequestCtx['method'],
+        version: input.version,
+        versionNum: Number(v[1]),
+        path: input.path,
+        params: input.params,
+        token,
+        now: world.clock.nowMs(),
       };
       const r = route(ctx);
       accountId = r.accountId;
@@ -112,7 +129,12 @@ export class Engine {
       // Faults fire only on requests that would otherwise be served, so `times` counts real hits.
       fault = this.faults.take(input.method, input.path, (name) => input.params.string(name));
       if (fault?.kind === 'http500') {
-        return { status: 500, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<html><body><h1>500 Internal Server Error</h1></body></html>', fault: 'http500' };
+        return {
+          status: 500,
+          headers: { 'content-type': 'text/html; charset=utf-8' },
+          body: '<html><body><h1>500 Internal Server Error</h1></body></html>',
+          fault: 'http500',
+        };
       }
       // 'lateCommit': the request is held past the client's timeout and committed afterwards.
       if (fault?.kind === 'slow' || fault?.kind === 'lateCommit') {

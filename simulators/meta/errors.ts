@@ -51,10 +51,7 @@ export function fbtraceId(): string {
 }
 
 /** Code 100 "invalid parameter", the most common validation failure. */
-export function invalidParam(
-  message: string,
-  extra: Omit<GraphErrorInit, 'code' | 'message'> = {},
-): GraphError {
+export function invalidParam(message: string, extra: Omit<GraphErrorInit, 'code' | 'message'> = {}): GraphError {
   return new GraphError({ code: 100, message, ...extra });
 }
 

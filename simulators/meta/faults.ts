@@ -38,7 +38,9 @@ export const faultRuleSchema = z.object({
     })
     .optional(),
   kind: z.enum(['http500', 'transient', 'unknown', 'rateLimit', 'lostResponse', 'lateCommit', 'slow', 'error']),
-  times: z.union([z.number().positive(), z.literal('Infinity'), z.null()]).optional()
+  times: z
+    .union([z.number().positive(), z.literal('Infinity'), z.null()])
+    .optional()
     .transform((t) => (t === 'Infinity' || t === null ? Infinity : t)),
   probability: z.number().min(0).max(1).optional(),
   delayMs: z.number().min(0).optional(),

@@ -11,8 +11,7 @@ export interface FieldSpec {
 export function parseFields(input: string | undefined): FieldSpec[] | undefined {
   if (input === undefined || input.trim() === '') return undefined;
   let pos = 0;
-  const syntax = (why: string) =>
-    new GraphError({ code: 2500, message: `Syntax error "${why}" at character ${pos}: ${input}` });
+  const syntax = (why: string) => new GraphError({ code: 2500, message: `Syntax error "${why}" at character ${pos}: ${input}` });
 
   const parseList = (depth: number): FieldSpec[] => {
     const out: FieldSpec[] = [];

@@ -9,9 +9,23 @@ export interface FilterRule {
 }
 
 export const OPERATORS = [
-  'EQUAL', 'NOT_EQUAL', 'GREATER_THAN', 'GREATER_THAN_OR_EQUAL', 'LESS_THAN', 'LESS_THAN_OR_EQUAL',
-  'IN_RANGE', 'NOT_IN_RANGE', 'CONTAIN', 'NOT_CONTAIN', 'IN', 'NOT_IN', 'STARTS_WITH', 'ENDS_WITH',
-  'ANY', 'ALL', 'NONE',
+  'EQUAL',
+  'NOT_EQUAL',
+  'GREATER_THAN',
+  'GREATER_THAN_OR_EQUAL',
+  'LESS_THAN',
+  'LESS_THAN_OR_EQUAL',
+  'IN_RANGE',
+  'NOT_IN_RANGE',
+  'CONTAIN',
+  'NOT_CONTAIN',
+  'IN',
+  'NOT_IN',
+  'STARTS_WITH',
+  'ENDS_WITH',
+  'ANY',
+  'ALL',
+  'NONE',
 ] as const;
 
 export function parseFilters(raw: unknown[] | undefined): FilterRule[] {
@@ -61,23 +75,45 @@ export function matches(actual: unknown, rule: FilterRule): boolean {
   const list = Array.isArray(v) ? v : [];
   const values = Array.isArray(actual) ? actual : [actual];
   switch (rule.operator) {
-    case 'EQUAL': return eq(actual, v);
-    case 'NOT_EQUAL': return !eq(actual, v);
-    case 'GREATER_THAN': return cmp(actual, v) > 0;
-    case 'GREATER_THAN_OR_EQUAL': return cmp(actual, v) >= 0;
-    case 'LESS_THAN': return cmp(actual, v) < 0;
-    case 'LESS_THAN_OR_EQUAL': return cmp(actual, v) <= 0;
-    case 'IN_RANGE': return cmp(actual, list[0]) >= 0 && cmp(actual, list[1]) <= 0;
-    case 'NOT_IN_RANGE': return !(cmp(actual, list[0]) >= 0 && cmp(actual, list[1]) <= 0);
-    case 'CONTAIN': return String(actual ?? '').toLowerCase().includes(String(v).toLowerCase());
-    case 'NOT_CONTAIN': return !String(actual ?? '').toLowerCase().includes(String(v).toLowerCase());
-    case 'STARTS_WITH': return String(actual ?? '').startsWith(String(v));
-    case 'ENDS_WITH': return String(actual ?? '').endsWith(String(v));
-    case 'IN': return list.some((x) => eq(actual, x));
-    case 'NOT_IN': return !list.some((x) => eq(actual, x));
-    case 'ANY': return values.some((a) => list.some((x) => eq(a, x)));
-    case 'ALL': return list.every((x) => values.some((a) => eq(a, x)));
-    case 'NONE': return !values.some((a) => list.some((x) => eq(a, x)));
-    default: return false;
+    case 'EQUAL':
+      return eq(actual, v);
+    case 'NOT_EQUAL':
+      return !eq(actual, v);
+    case 'GREATER_THAN':
+      return cmp(actual, v) > 0;
+    case 'GREATER_THAN_OR_EQUAL':
+      return cmp(actual, v) >= 0;
+    case 'LESS_THAN':
+      return cmp(actual, v) < 0;
+    case 'LESS_THAN_OR_EQUAL':
+      return cmp(actual, v) <= 0;
+    case 'IN_RANGE':
+      return cmp(actual, list[0]) >= 0 && cmp(actual, list[1]) <= 0;
+    case 'NOT_IN_RANGE':
+      return !(cmp(actual, list[0]) >= 0 && cmp(actual, list[1]) <= 0);
+    case 'CONTAIN':
+      return String(actual ?? '')
+        .toLowerCase()
+        .includes(String(v).toLowerCase());
+    case 'NOT_CONTAIN':
+      return !String(actual ?? '')
+        .toLowerCase()
+        .includes(String(v).toLowerCase());
+    case 'STARTS_WITH':
+      return String(actual ?? '').startsWith(String(v));
+    case 'ENDS_WITH':
+      return String(actual ?? '').endsWith(String(v));
+    case 'IN':
+      return list.some((x) => eq(actual, x));
+    case 'NOT_IN':
+      return !list.some((x) => eq(actual, x));
+    case 'ANY':
+      return values.some((a) => list.some((x) => eq(a, x)));
+    case 'ALL':
+      return list.every((x) => values.some((a) => eq(a, x)));
+    case 'NONE':
+      return !values.some((a) => list.some((x) => eq(a, x)));
+    default:
+      return false;
   }
 }

@@ -22,33 +22,39 @@ export function accountNode(ctx: RequestCtx, account: Account): unknown {
   const spent = [...ctx.world.delivery.days.entries()]
     .filter(([adId]) => ctx.world.store.get('ad', adId)?.accountId === account.accountId)
     .reduce((sum, [, days]) => sum + [...days.values()].reduce((s, t) => s + t.spend, 0), 0);
-  return projectFixture(ctx, {
-    id: account.id,
-    account_id: account.accountId,
-    name: account.name,
-    currency: 'USD',
-    timezone_name: 'Etc/UTC',
-    timezone_offset_hours_utc: 0,
-    account_status: 1,
-    disable_reason: 0,
-    amount_spent: String(Math.round(spent * 100)),
-    balance: '0',
-    spend_cap: '0',
-    min_daily_budget: minDailyBudgetCents('IMPRESSIONS'),
-    is_prepay_account: false,
-    funding_source_details: { type: 1, display_string: 'Visa *1234 (simulated)' },
-  }, 'AdAccount');
+  return projectFixture(
+    ctx,
+    {
+      id: account.id,
+      account_id: account.accountId,
+      name: account.name,
+      currency: 'USD',
+      timezone_name: 'Etc/UTC',
+      timezone_offset_hours_utc: 0,
+      account_status: 1,
+      disable_reason: 0,
+      amount_spent: String(Math.round(spent * 100)),
+      balance: '0',
+      spend_cap: '0',
+      min_daily_budget: minDailyBudgetCents('IMPRESSIONS'),
+      is_prepay_account: false,
+      funding_source_details: { type: 1, display_string: 'Visa *1234 (simulated)' },
+    },
+    'AdAccount',
+  );
 }
 
 export function minimumBudgets(): unknown {
   return {
-    data: [{
-      currency: 'USD',
-      min_daily_budget_imp: minDailyBudgetCents('IMPRESSIONS'),
-      min_daily_budget_high_freq: minDailyBudgetCents('LINK_CLICKS'),
-      min_daily_budget_low_freq: minDailyBudgetCents('APP_INSTALLS'),
-      min_daily_budget_video_views: minDailyBudgetCents('THRUPLAY'),
-    }],
+    data: [
+      {
+        currency: 'USD',
+        min_daily_budget_imp: minDailyBudgetCents('IMPRESSIONS'),
+        min_daily_budget_high_freq: minDailyBudgetCents('LINK_CLICKS'),
+        min_daily_budget_low_freq: minDailyBudgetCents('APP_INSTALLS'),
+        min_daily_budget_video_views: minDailyBudgetCents('THRUPLAY'),
+      },
+    ],
   };
 }
 
@@ -73,9 +79,7 @@ export function audienceNode(ctx: RequestCtx, id: string): unknown {
 }
 
 export function audienceEdge(ctx: RequestCtx, account: Account): unknown {
-  const data = [...ctx.world.store.audiences.values()].map((a) =>
-    projectFixture(ctx, audienceFixture(a.id, a.name, account), 'CustomAudience'),
-  );
+  const data = [...ctx.world.store.audiences.values()].map((a) => projectFixture(ctx, audienceFixture(a.id, a.name, account), 'CustomAudience'));
   return { data };
 }
 

@@ -74,13 +74,15 @@ export async function uploadImages(ctx: RequestCtx, account: Account): Promise<u
   if (copyFrom) {
     const source = ctx.world.store.imageByHash(String(copyFrom.source_account_id ?? ''), String(copyFrom.hash ?? ''));
     if (!source) throw invalidParam('copy_from must name an existing image (source_account_id and hash).');
-    const copy = ctx.world.store.imageByHash(account.accountId, source.hash) ?? ctx.world.store.add<AdImage>({
-      ...source,
-      id: `${account.accountId}:${source.hash}`,
-      accountId: account.accountId,
-      createdAt: ctx.now,
-      updatedAt: ctx.now,
-    });
+    const copy =
+      ctx.world.store.imageByHash(account.accountId, source.hash) ??
+      ctx.world.store.add<AdImage>({
+        ...source,
+        id: `${account.accountId}:${source.hash}`,
+        accountId: account.accountId,
+        createdAt: ctx.now,
+        updatedAt: ctx.now,
+      });
     return { images: { [source.hash]: project(copy, RESPONSE_FIELDS, { store: ctx.world.store, now: ctx.now }) } };
   }
   if (uploads.length === 0) {

@@ -6,9 +6,26 @@ import { GraphError, invalidParam } from './errors';
 import type { Params } from './params';
 
 export const DATE_PRESETS = [
-  'today', 'yesterday', 'this_month', 'last_month', 'this_quarter', 'maximum', 'data_maximum', 'last_3d',
-  'last_7d', 'last_14d', 'last_28d', 'last_30d', 'last_90d', 'last_week_mon_sun', 'last_week_sun_sat',
-  'last_quarter', 'last_year', 'this_week_mon_today', 'this_week_sun_today', 'this_year',
+  'today',
+  'yesterday',
+  'this_month',
+  'last_month',
+  'this_quarter',
+  'maximum',
+  'data_maximum',
+  'last_3d',
+  'last_7d',
+  'last_14d',
+  'last_28d',
+  'last_30d',
+  'last_90d',
+  'last_week_mon_sun',
+  'last_week_sun_sat',
+  'last_quarter',
+  'last_year',
+  'this_week_mon_today',
+  'this_week_sun_today',
+  'this_year',
 ] as const;
 
 export interface DateRange {
@@ -32,22 +49,38 @@ function preset(name: string, today: string, earliest: string): DateRange {
   const q = Math.floor(m / 3) * 3;
   const lastN = (n: number) => ({ since: addDays(today, -n), until: addDays(today, -1) });
   switch (name) {
-    case 'today': return { since: today, until: today };
-    case 'yesterday': return lastN(1);
-    case 'last_3d': return lastN(3);
-    case 'last_7d': return lastN(7);
-    case 'last_14d': return lastN(14);
-    case 'last_28d': return lastN(28);
-    case 'last_30d': return lastN(30);
-    case 'last_90d': return lastN(90);
-    case 'this_month': return { since: ymd(y, m, 1), until: today };
-    case 'last_month': return { since: ymd(y, m - 1, 1), until: ymd(y, m, 0) };
-    case 'this_quarter': return { since: ymd(y, q, 1), until: today };
-    case 'last_quarter': return { since: ymd(y, q - 3, 1), until: ymd(y, q, 0) };
-    case 'this_year': return { since: ymd(y, 0, 1), until: today };
-    case 'last_year': return { since: ymd(y - 1, 0, 1), until: ymd(y - 1, 11, 31) };
-    case 'this_week_mon_today': return { since: addDays(today, -((dow + 6) % 7)), until: today };
-    case 'this_week_sun_today': return { since: addDays(today, -dow), until: today };
+    case 'today':
+      return { since: today, until: today };
+    case 'yesterday':
+      return lastN(1);
+    case 'last_3d':
+      return lastN(3);
+    case 'last_7d':
+      return lastN(7);
+    case 'last_14d':
+      return lastN(14);
+    case 'last_28d':
+      return lastN(28);
+    case 'last_30d':
+      return lastN(30);
+    case 'last_90d':
+      return lastN(90);
+    case 'this_month':
+      return { since: ymd(y, m, 1), until: today };
+    case 'last_month':
+      return { since: ymd(y, m - 1, 1), until: ymd(y, m, 0) };
+    case 'this_quarter':
+      return { since: ymd(y, q, 1), until: today };
+    case 'last_quarter':
+      return { since: ymd(y, q - 3, 1), until: ymd(y, q, 0) };
+    case 'this_year':
+      return { since: ymd(y, 0, 1), until: today };
+    case 'last_year':
+      return { since: ymd(y - 1, 0, 1), until: ymd(y - 1, 11, 31) };
+    case 'this_week_mon_today':
+      return { since: addDays(today, -((dow + 6) % 7)), until: today };
+    case 'this_week_sun_today':
+      return { since: addDays(today, -dow), until: today };
     case 'last_week_mon_sun': {
       const monday = addDays(today, -((dow + 6) % 7) - 7);
       return { since: monday, until: addDays(monday, 6) };

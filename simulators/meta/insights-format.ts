@@ -4,17 +4,51 @@
 import type { DayTotals } from './totals';
 
 export const INSIGHT_ID_FIELDS = [
-  'account_id', 'account_name', 'account_currency', 'campaign_id', 'campaign_name', 'adset_id', 'adset_name',
-  'ad_id', 'ad_name', 'objective', 'optimization_goal', 'buying_type', 'attribution_setting',
+  'account_id',
+  'account_name',
+  'account_currency',
+  'campaign_id',
+  'campaign_name',
+  'adset_id',
+  'adset_name',
+  'ad_id',
+  'ad_name',
+  'objective',
+  'optimization_goal',
+  'buying_type',
+  'attribution_setting',
 ] as const;
 
 export const INSIGHT_METRIC_FIELDS = [
-  'impressions', 'reach', 'frequency', 'spend', 'clicks', 'inline_link_clicks', 'inline_link_click_ctr',
-  'cost_per_inline_link_click', 'outbound_clicks', 'outbound_clicks_ctr', 'cost_per_outbound_click', 'ctr', 'cpc',
-  'cpm', 'cpp', 'actions', 'cost_per_action_type', 'conversions', 'video_play_actions',
-  'video_thruplay_watched_actions', 'video_p25_watched_actions', 'video_p50_watched_actions',
-  'video_p75_watched_actions', 'video_p95_watched_actions', 'video_p100_watched_actions', 'cost_per_thruplay',
-  'quality_ranking', 'engagement_rate_ranking', 'conversion_rate_ranking',
+  'impressions',
+  'reach',
+  'frequency',
+  'spend',
+  'clicks',
+  'inline_link_clicks',
+  'inline_link_click_ctr',
+  'cost_per_inline_link_click',
+  'outbound_clicks',
+  'outbound_clicks_ctr',
+  'cost_per_outbound_click',
+  'ctr',
+  'cpc',
+  'cpm',
+  'cpp',
+  'actions',
+  'cost_per_action_type',
+  'conversions',
+  'video_play_actions',
+  'video_thruplay_watched_actions',
+  'video_p25_watched_actions',
+  'video_p50_watched_actions',
+  'video_p75_watched_actions',
+  'video_p95_watched_actions',
+  'video_p100_watched_actions',
+  'cost_per_thruplay',
+  'quality_ranking',
+  'engagement_rate_ranking',
+  'conversion_rate_ranking',
 ] as const;
 
 const int = (n: number) => String(Math.round(n));
@@ -76,43 +110,68 @@ export function metricValue(field: string, t: DayTotals, m: MetricCtx): unknown 
   const per = (n: number) => (n > 0 ? ratio(t.spend / n) : undefined);
   const video = (n: number, type = 'video_view') => (t.videoPlays > 0 ? actionList([[type, n]], m.windows) : undefined);
   switch (field) {
-    case 'impressions': return int(t.impressions);
-    case 'reach': return int(reach);
-    case 'frequency': return ratio(t.impressions / reach);
-    case 'spend': return money(t.spend);
-    case 'clicks': return int(t.clicks);
-    case 'inline_link_clicks': return int(t.linkClicks);
-    case 'inline_link_click_ctr': return ratio((t.linkClicks / t.impressions) * 100);
-    case 'cost_per_inline_link_click': return per(t.linkClicks);
-    case 'outbound_clicks': return actionList([['outbound_click', t.outbound]], m.windows);
-    case 'outbound_clicks_ctr': return actionList([['outbound_click', t.outbound]], undefined).map((e) => ({ ...e, value: ratio((t.outbound / t.impressions) * 100) }));
-    case 'cost_per_outbound_click': return t.outbound > 0 ? [{ action_type: 'outbound_click', value: trimmed(t.spend / t.outbound) }] : undefined;
-    case 'ctr': return ratio((t.clicks / t.impressions) * 100);
-    case 'cpc': return per(t.clicks);
-    case 'cpm': return ratio((t.spend / t.impressions) * 1000);
-    case 'cpp': return ratio((t.spend / reach) * 1000);
+    case 'impressions':
+      return int(t.impressions);
+    case 'reach':
+      return int(reach);
+    case 'frequency':
+      return ratio(t.impressions / reach);
+    case 'spend':
+      return money(t.spend);
+    case 'clicks':
+      return int(t.clicks);
+    case 'inline_link_clicks':
+      return int(t.linkClicks);
+    case 'inline_link_click_ctr':
+      return ratio((t.linkClicks / t.impressions) * 100);
+    case 'cost_per_inline_link_click':
+      return per(t.linkClicks);
+    case 'outbound_clicks':
+      return actionList([['outbound_click', t.outbound]], m.windows);
+    case 'outbound_clicks_ctr':
+      return actionList([['outbound_click', t.outbound]], undefined).map((e) => ({ ...e, value: ratio((t.outbound / t.impressions) * 100) }));
+    case 'cost_per_outbound_click':
+      return t.outbound > 0 ? [{ action_type: 'outbound_click', value: trimmed(t.spend / t.outbound) }] : undefined;
+    case 'ctr':
+      return ratio((t.clicks / t.impressions) * 100);
+    case 'cpc':
+      return per(t.clicks);
+    case 'cpm':
+      return ratio((t.spend / t.impressions) * 1000);
+    case 'cpp':
+      return ratio((t.spend / reach) * 1000);
     case 'actions': {
       const list = actionList(actions, m.windows);
       return list.length > 0 ? list : undefined;
     }
-    case 'conversions': return t.leads > 0 ? actionList([['offsite_conversion.fb_pixel_lead', t.leads]], m.windows) : undefined;
+    case 'conversions':
+      return t.leads > 0 ? actionList([['offsite_conversion.fb_pixel_lead', t.leads]], m.windows) : undefined;
     case 'cost_per_action_type': {
       const list = actions.filter(([, v]) => v > 0).map(([action_type, v]) => ({ action_type, value: trimmed(t.spend / v) }));
       return list.length > 0 ? list : undefined;
     }
-    case 'video_play_actions': return video(t.videoPlays);
-    case 'video_thruplay_watched_actions': return video(t.thruplays);
-    case 'video_p25_watched_actions': return video(t.p25);
-    case 'video_p50_watched_actions': return video(t.p50);
-    case 'video_p75_watched_actions': return video(t.p75);
-    case 'video_p95_watched_actions': return video(t.p95);
-    case 'video_p100_watched_actions': return video(t.p100);
-    case 'cost_per_thruplay': return t.thruplays > 0 ? [{ action_type: 'video_view', value: trimmed(t.spend / t.thruplays) }] : undefined;
+    case 'video_play_actions':
+      return video(t.videoPlays);
+    case 'video_thruplay_watched_actions':
+      return video(t.thruplays);
+    case 'video_p25_watched_actions':
+      return video(t.p25);
+    case 'video_p50_watched_actions':
+      return video(t.p50);
+    case 'video_p75_watched_actions':
+      return video(t.p75);
+    case 'video_p95_watched_actions':
+      return video(t.p95);
+    case 'video_p100_watched_actions':
+      return video(t.p100);
+    case 'cost_per_thruplay':
+      return t.thruplays > 0 ? [{ action_type: 'video_view', value: trimmed(t.spend / t.thruplays) }] : undefined;
     case 'quality_ranking':
     case 'engagement_rate_ranking':
     case 'conversion_rate_ranking':
       return m.adLevel ? ranking(t, m.benchmarkCtr) : undefined;
-    default: return undefined;
+    default:
+      return undefined;
   }
 }
 

@@ -27,20 +27,34 @@ function idField(field: string, ad: Ad, ctx: RequestCtx): unknown {
   const adset = store.get('adset', ad.adset_id);
   const campaign = store.get('campaign', ad.campaign_id);
   switch (field) {
-    case 'account_id': return ad.accountId;
-    case 'account_name': return store.accounts.get(ad.accountId)?.name;
-    case 'account_currency': return 'USD';
-    case 'campaign_id': return ad.campaign_id;
-    case 'campaign_name': return campaign?.name;
-    case 'adset_id': return ad.adset_id;
-    case 'adset_name': return adset?.name;
-    case 'ad_id': return ad.id;
-    case 'ad_name': return ad.name;
-    case 'objective': return campaign?.objective;
-    case 'optimization_goal': return adset?.optimization_goal;
-    case 'buying_type': return campaign?.buying_type ?? 'AUCTION';
-    case 'attribution_setting': return '7d_click_1d_view';
-    default: return undefined;
+    case 'account_id':
+      return ad.accountId;
+    case 'account_name':
+      return store.accounts.get(ad.accountId)?.name;
+    case 'account_currency':
+      return 'USD';
+    case 'campaign_id':
+      return ad.campaign_id;
+    case 'campaign_name':
+      return campaign?.name;
+    case 'adset_id':
+      return ad.adset_id;
+    case 'adset_name':
+      return adset?.name;
+    case 'ad_id':
+      return ad.id;
+    case 'ad_name':
+      return ad.name;
+    case 'objective':
+      return campaign?.objective;
+    case 'optimization_goal':
+      return adset?.optimization_goal;
+    case 'buying_type':
+      return campaign?.buying_type ?? 'AUCTION';
+    case 'attribution_setting':
+      return '7d_click_1d_view';
+    default:
+      return undefined;
   }
 }
 
@@ -65,7 +79,13 @@ function entityFilter(rule: FilterRule, ad: Ad, ctx: RequestCtx): boolean | unde
   const [head, tail] = parts as [string, string];
   if ((INSIGHT_METRIC_FIELDS as readonly string[]).includes(tail)) return undefined;
   const target: SimObject | undefined =
-    head === 'ad' ? ad : head === 'adset' ? ctx.world.store.get('adset', ad.adset_id) : head === 'campaign' ? ctx.world.store.get('campaign', ad.campaign_id) : undefined;
+    head === 'ad'
+      ? ad
+      : head === 'adset'
+        ? ctx.world.store.get('adset', ad.adset_id)
+        : head === 'campaign'
+          ? ctx.world.store.get('campaign', ad.campaign_id)
+          : undefined;
   const getter = target ? viewOf(target.kind).fields[tail] : undefined;
   if (!target || !getter) unsupportedFilter(rule);
   return matches(getter(target, { store: ctx.world.store, now: ctx.now }), rule);
@@ -114,11 +134,21 @@ export function readInsights(ctx: RequestCtx, scope: InsightsScope): unknown {
   const earliest = ads.reduce((min, ad) => (dayOf(ad.createdAt) < min ? dayOf(ad.createdAt) : min), today);
   const buckets = increments(p, resolveRange(p, today, earliest));
   const filters = parseFilters(p.jsonArray('filtering'));
-  const entityRules = filters.filter((r) => r.field.split('.').length > 1 ? !(INSIGHT_METRIC_FIELDS as readonly string[]).includes(r.field.split('.')[1] ?? '') : (INSIGHT_ID_FIELDS as readonly string[]).includes(r.field));
+  const entityRules = filters.filter((r) =>
+    r.field.split('.').length > 1
+      ? !(INSIGHT_METRIC_FIELDS as readonly string[]).includes(r.field.split('.')[1] ?? '')
+      : (INSIGHT_ID_FIELDS as readonly string[]).includes(r.field),
+  );
   const metricRules = filters.filter((r) => !entityRules.includes(r));
   metricRules.forEach(metricField);
 
-  interface Group { key: string; ad: Ad; bucket: number; totals: DayTotals; days: Set<string> }
+  interface Group {
+    key: string;
+    ad: Ad;
+    bucket: number;
+    totals: DayTotals;
+    days: Set<string>;
+  }
   const groups = new Map<string, Group>();
   for (const ad of ads) {
     if (!entityRules.every((r) => entityFilter(r, ad, ctx) !== false)) continue;
@@ -143,16 +173,26 @@ export function readInsights(ctx: RequestCtx, scope: InsightsScope): unknown {
     const m = /^(.+)_(ascending|descending)$/.exec(sort);
     if (!m || !(INSIGHT_METRIC_FIELDS as readonly string[]).includes(m[1] ?? '')) throw invalidParam(`Param sort has an invalid value: ${sort}`);
     const dir = m[2] === 'ascending' ? 1 : -1;
-    rows = rows.map((g, i) => ({ g, i })).sort((x, y) => dir * (metricNumber(m[1]!, x.g.totals, mctx(x.g)) - metricNumber(m[1]!, y.g.totals, mctx(y.g))) || x.i - y.i).map((x) => x.g);
+    rows = rows
+      .map((g, i) => ({ g, i }))
+      .sort((x, y) => dir * (metricNumber(m[1]!, x.g.totals, mctx(x.g)) - metricNumber(m[1]!, y.g.totals, mctx(y.g))) || x.i - y.i)
+      .map((x) => x.g);
     rows.forEach((g, i) => (g.key = String(i).padStart(10, '0')));
   }
-  const page = paginate(ctx, rows, (g) => g.key, (a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const page = paginate(
+    ctx,
+    rows,
+    (g) => g.key,
+    (a, b) => (a < b ? -1 : a > b ? 1 : 0),
+  );
   const data = page.data.map((g) => {
     const row: Record<string, unknown> = {};
     for (const f of fields) {
       if (f === 'date_start' || f === 'date_stop') continue;
       const v = (INSIGHT_ID_FIELDS as readonly string[]).includes(f)
-        ? (fieldAllowedAt(f, level) ? idField(f, g.ad, ctx) : undefined)
+        ? fieldAllowedAt(f, level)
+          ? idField(f, g.ad, ctx)
+          : undefined
         : metricValue(f, g.totals, mctx(g));
       if (v !== undefined) row[f] = v;
     }

@@ -94,9 +94,7 @@ export class Params {
     try {
       return JSON.parse(v);
     } catch {
-      throw invalidParam(
-        `Param ${name} must be a JSON-encoded value; got ${JSON.stringify(v.slice(0, 60))} which is not valid JSON.`,
-      );
+      throw invalidParam(`Param ${name} must be a JSON-encoded value; got ${JSON.stringify(v.slice(0, 60))} which is not valid JSON.`);
     }
   }
 
@@ -126,7 +124,10 @@ export class Params {
       const arr = this.jsonArray(name) ?? [];
       return arr.map(String);
     }
-    return s.split(',').map((x) => x.trim()).filter(Boolean);
+    return s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
   }
 
   file(name: string): FileParam | undefined {

@@ -10,14 +10,23 @@ const TIER = 'development_access';
 
 export function throttleError(code: number, useCase: UseCase, subcode?: number): GraphError {
   if (code === 613) {
-    return new GraphError({ code, subcode: subcode ?? 1487742, transient: true,
-      message: 'There have been too many calls from this ad-account. Wait a bit and try again.' });
+    return new GraphError({
+      code,
+      subcode: subcode ?? 1487742,
+      transient: true,
+      message: 'There have been too many calls from this ad-account. Wait a bit and try again.',
+    });
   }
   if (code === 80004 || code === 80000) {
     const insights = useCase === 'ads_insights';
-    return new GraphError({ code: insights ? 80000 : 80004, subcode: subcode ?? 2446079, transient: true,
-      message: 'There have been too many calls to this ad-account. Wait a bit and try again. For more info, please ' +
-        `refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting#${insights ? 'ads-insights' : 'ads-management'}.` });
+    return new GraphError({
+      code: insights ? 80000 : 80004,
+      subcode: subcode ?? 2446079,
+      transient: true,
+      message:
+        'There have been too many calls to this ad-account. Wait a bit and try again. For more info, please ' +
+        `refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting#${insights ? 'ads-insights' : 'ads-management'}.`,
+    });
   }
   return new GraphError({ code, subcode: subcode ?? 2446079, transient: true, message: 'User request limit reached' });
 }

@@ -25,11 +25,20 @@ export interface Route {
 }
 
 const EDGE_KINDS: Record<string, Kind> = {
-  campaigns: 'campaign', adsets: 'adset', ads: 'ad', adcreatives: 'adcreative', adimages: 'adimage', advideos: 'advideo',
+  campaigns: 'campaign',
+  adsets: 'adset',
+  ads: 'ad',
+  adcreatives: 'adcreative',
+  adimages: 'adimage',
+  advideos: 'advideo',
 };
 const CREATORS: Record<string, (ctx: RequestCtx, a: Account) => unknown> = {
-  campaigns: createCampaign, adsets: createAdSet, adcreatives: createCreative, ads: createAd,
-  adimages: uploadImages, advideos: uploadVideo,
+  campaigns: createCampaign,
+  adsets: createAdSet,
+  adcreatives: createCreative,
+  ads: createAd,
+  adimages: uploadImages,
+  advideos: uploadVideo,
 };
 
 function accountRoute(ctx: RequestCtx, account: Account, edge: string | undefined): Route {
@@ -67,14 +76,29 @@ function childEdge(ctx: RequestCtx, obj: SimObject, edge: string): (() => unknow
   if (edge === 'insights' && obj.kind === 'reportrun') return () => readReportRun(ctx, obj);
   if (edge === 'thumbnails' && obj.kind === 'advideo') return () => ({ data: videoThumbnails(obj, ctx.now) });
   if (edge === 'adsets' && obj.kind === 'campaign') {
-    return () => listEdge(ctx, 'adset', store.all('adset').filter((s) => s.campaign_id === obj.id));
+    return () =>
+      listEdge(
+        ctx,
+        'adset',
+        store.all('adset').filter((s) => s.campaign_id === obj.id),
+      );
   }
   if (edge === 'ads' && (obj.kind === 'campaign' || obj.kind === 'adset')) {
     const key = obj.kind === 'campaign' ? 'campaign_id' : 'adset_id';
-    return () => listEdge(ctx, 'ad', store.all('ad').filter((a) => a[key] === obj.id));
+    return () =>
+      listEdge(
+        ctx,
+        'ad',
+        store.all('ad').filter((a) => a[key] === obj.id),
+      );
   }
   if (edge === 'adcreatives' && obj.kind === 'ad') {
-    return () => listEdge(ctx, 'adcreative', store.all('adcreative').filter((c) => c.id === obj.creative_id));
+    return () =>
+      listEdge(
+        ctx,
+        'adcreative',
+        store.all('adcreative').filter((c) => c.id === obj.creative_id),
+      );
   }
   return undefined;
 }

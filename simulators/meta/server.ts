@@ -51,14 +51,17 @@ async function serve(core: SimCore, req: IncomingMessage, res: ServerResponse): 
     const params = await collectParams(url, method, req.headers, body);
     const isRoot = segments.length === 0 || (segments.length === 1 && /^v\d+\.\d+$/.test(version));
     if (isRoot && method === 'POST' && params.has('batch')) {
-      result = await runBatch(core.engine, /^v\d+\.\d+$/.test(version) ? version : core.opts.acceptedVersions.at(-1) ?? 'v26.0', params, authorization, delay);
+      result = await runBatch(
+        core.engine,
+        /^v\d+\.\d+$/.test(version) ? version : (core.opts.acceptedVersions.at(-1) ?? 'v26.0'),
+        params,
+        authorization,
+        delay,
+      );
     } else {
       // Unversioned calls get the 2635 answer too: the client must pin a version.
       const versioned = /^v\d+\.\d+$/.test(version);
-      result = await core.engine.op(
-        { method, version: versioned ? version : '', path: versioned ? path : url.pathname, params, authorization },
-        delay,
-      );
+      result = await core.engine.op({ method, version: versioned ? version : '', path: versioned ? path : url.pathname, params, authorization }, delay);
     }
   } catch (e) {
     const err = e instanceof GraphError ? e : new GraphError({ code: 1, message: String(e), httpStatus: 500 });

@@ -64,8 +64,7 @@ export function isDelivering(store: Store, ad: Ad, now: number): boolean {
   const s = store.get('adset', ad.adset_id);
   const c = store.get('campaign', ad.campaign_id);
   if (!s || !c) return false;
-  const within = (start?: number, end?: number) =>
-    (start === undefined || now >= start) && (end === undefined || end === 0 || now < end);
+  const within = (start?: number, end?: number) => (start === undefined || now >= start) && (end === undefined || end === 0 || now < end);
   return within(s.start_time, s.end_time) && within(c.start_time, c.stop_time);
 }
 
@@ -78,8 +77,7 @@ export function forcedReviewOutcome(name: string): 'approved' | 'disapproved' | 
 
 export const DISAPPROVAL_FEEDBACK = {
   global: {
-    'Unacceptable Business Practices':
-      "Ads can't promote products, services, schemes or offers using deceptive or misleading practices.",
+    'Unacceptable Business Practices': "Ads can't promote products, services, schemes or offers using deceptive or misleading practices.",
   },
 };
 

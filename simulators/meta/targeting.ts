@@ -2,15 +2,25 @@
 // here: a geo location is required (1885364), advantage_audience must be stated as 0 or 1
 // (1870227), Advantage+ audience forces age_max 65, custom audiences must exist, and the
 // Instagram `explore` placement is refused from v26.0.
-import {
-  DEVICE_PLATFORMS, EU_COUNTRIES, FACEBOOK_POSITIONS, INSTAGRAM_POSITIONS, PUBLISHER_PLATFORMS,
-} from './enums';
+import { DEVICE_PLATFORMS, EU_COUNTRIES, FACEBOOK_POSITIONS, INSTAGRAM_POSITIONS, PUBLISHER_PLATFORMS } from './enums';
 import { invalidParam } from './errors';
 import type { Json, Store } from './store';
 
 const GEO_KEYS = [
-  'countries', 'regions', 'cities', 'zips', 'country_groups', 'custom_locations', 'geo_markets', 'places',
-  'electoral_districts', 'subcities', 'neighborhoods', 'metro_areas', 'large_geo_areas', 'medium_geo_areas',
+  'countries',
+  'regions',
+  'cities',
+  'zips',
+  'country_groups',
+  'custom_locations',
+  'geo_markets',
+  'places',
+  'electoral_districts',
+  'subcities',
+  'neighborhoods',
+  'metro_areas',
+  'large_geo_areas',
+  'medium_geo_areas',
 ];
 
 function stringList(spec: Json, key: string, allowed?: string[]): string[] | undefined {
@@ -64,8 +74,7 @@ export function validateTargeting(raw: unknown, store: Store, versionNum: number
   }
   const spec = structuredClone(raw) as Json;
   const geo = spec.geo_locations as Json | undefined;
-  const hasGeo =
-    typeof geo === 'object' && geo !== null && GEO_KEYS.some((k) => Array.isArray(geo[k]) && (geo[k] as unknown[]).length > 0);
+  const hasGeo = typeof geo === 'object' && geo !== null && GEO_KEYS.some((k) => Array.isArray(geo[k]) && (geo[k] as unknown[]).length > 0);
   if (!hasGeo) {
     throw invalidParam('Your audience is missing a location. You can add a location or a Custom Audience.', {
       subcode: 1885364,
@@ -121,7 +130,6 @@ export function validateTargeting(raw: unknown, store: Store, versionNum: number
   if (messenger && versionNum >= 26) spec.messenger_positions = messenger.filter((p) => p !== 'story');
 
   const targetsEu =
-    countries.some((c) => EU_COUNTRIES.has(c)) ||
-    (stringList(geo as Json, 'country_groups') ?? []).some((g) => ['eu', 'europe', 'worldwide'].includes(g));
+    countries.some((c) => EU_COUNTRIES.has(c)) || (stringList(geo as Json, 'country_groups') ?? []).some((g) => ['eu', 'europe', 'worldwide'].includes(g));
   return { targeting: spec, targetsEu };
 }

@@ -20,8 +20,20 @@ export interface DayTotals {
 
 export function emptyTotals(): DayTotals {
   return {
-    impressions: 0, spend: 0, clicks: 0, linkClicks: 0, outbound: 0, lpv: 0, leads: 0,
-    videoPlays: 0, thruplays: 0, p25: 0, p50: 0, p75: 0, p95: 0, p100: 0,
+    impressions: 0,
+    spend: 0,
+    clicks: 0,
+    linkClicks: 0,
+    outbound: 0,
+    lpv: 0,
+    leads: 0,
+    videoPlays: 0,
+    thruplays: 0,
+    p25: 0,
+    p50: 0,
+    p75: 0,
+    p95: 0,
+    p100: 0,
   };
 }
 

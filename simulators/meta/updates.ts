@@ -13,11 +13,39 @@ import { validateTargeting } from './targeting';
 
 const IGNORED = ['access_token', 'appsecret_proof', 'fields', 'execution_options', 'method', 'format', 'pretty'];
 const EDITABLE: Record<string, string[]> = {
-  campaign: ['name', 'status', 'daily_budget', 'lifetime_budget', 'bid_strategy', 'spend_cap', 'start_time', 'stop_time',
-    'special_ad_categories', 'special_ad_category_country', 'is_adset_budget_sharing_enabled', 'adlabels'],
-  adset: ['name', 'status', 'daily_budget', 'lifetime_budget', 'bid_amount', 'bid_strategy', 'bid_constraints', 'targeting',
-    'start_time', 'end_time', 'optimization_goal', 'billing_event', 'promoted_object', 'attribution_spec',
-    'dsa_beneficiary', 'dsa_payor', 'adlabels'],
+  campaign: [
+    'name',
+    'status',
+    'daily_budget',
+    'lifetime_budget',
+    'bid_strategy',
+    'spend_cap',
+    'start_time',
+    'stop_time',
+    'special_ad_categories',
+    'special_ad_category_country',
+    'is_adset_budget_sharing_enabled',
+    'adlabels',
+  ],
+  adset: [
+    'name',
+    'status',
+    'daily_budget',
+    'lifetime_budget',
+    'bid_amount',
+    'bid_strategy',
+    'bid_constraints',
+    'targeting',
+    'start_time',
+    'end_time',
+    'optimization_goal',
+    'billing_event',
+    'promoted_object',
+    'attribution_spec',
+    'dsa_beneficiary',
+    'dsa_payor',
+    'adlabels',
+  ],
   ad: ['name', 'status', 'creative', 'tracking_specs', 'conversion_domain', 'adlabels'],
   adcreative: ['name', 'status'],
   advideo: ['name', 'title', 'description'],
@@ -90,8 +118,17 @@ function applyAdSet(ctx: RequestCtx, s: AdSet, apply: boolean): void {
   const attribution = p.jsonArray('attribution_spec');
   if (!apply) return;
   if (budgetEdit) s.budgetEdits.push(ctx.now);
-  Object.assign(s, { optimization_goal: goal, billing_event: billing, daily_budget: daily, lifetime_budget: lifetime,
-    bid_amount: bidAmount, bid_strategy: strategy, start_time: start, end_time: end, promoted_object: promoted });
+  Object.assign(s, {
+    optimization_goal: goal,
+    billing_event: billing,
+    daily_budget: daily,
+    lifetime_budget: lifetime,
+    bid_amount: bidAmount,
+    bid_strategy: strategy,
+    start_time: start,
+    end_time: end,
+    promoted_object: promoted,
+  });
   if (targeting) s.targeting = targeting;
   if (attribution) s.attribution_spec = attribution;
   if (p.has('dsa_beneficiary')) s.dsa_beneficiary = p.string('dsa_beneficiary');

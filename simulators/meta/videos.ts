@@ -35,9 +35,7 @@ function newVideo(ctx: RequestCtx, account: Account, sizeBytes: number): AdVideo
 function sessionVideo(ctx: RequestCtx, account: Account): AdVideo {
   const sessionId = ctx.params.string('upload_session_id');
   if (!sessionId) throw missingParam('upload_session_id');
-  const video = ctx.world.store
-    .all('advideo')
-    .find((v) => v.session?.id === sessionId && v.accountId === account.accountId);
+  const video = ctx.world.store.all('advideo').find((v) => v.session?.id === sessionId && v.accountId === account.accountId);
   if (!video?.session) throw invalidParam(`Invalid upload_session_id ${sessionId}.`);
   return video;
 }

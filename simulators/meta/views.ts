@@ -196,7 +196,13 @@ export function asyncStatus(o: ReportRun, now: number): { status: string; pct: n
 }
 
 const VIEWS: Record<SimObject['kind'], KindView<never>> = {
-  campaign, adset, ad, adcreative, adimage, advideo, reportrun,
+  campaign,
+  adset,
+  ad,
+  adcreative,
+  adimage,
+  advideo,
+  reportrun,
 } as unknown as Record<SimObject['kind'], KindView<never>>;
 
 export function viewOf(kind: SimObject['kind']): KindView<SimObject> {

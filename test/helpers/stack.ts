@@ -56,23 +56,23 @@ export async function startTestStack(
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'maa-test-'));
   const callbackPort = await freePort();
   const envVars: Record<string, string> = {
-      DATA_DIR: dataDir,
-      CALLBACK_PORT: String(callbackPort),
-      KIE_CALLBACK_URL: `http://127.0.0.1:${callbackPort}/kie/callback`,
-      VEO_POLL_INTERVAL_MS: '300',
-      TEMPORAL_ADDRESS: address,
-      META_GRAPH_BASE_URL: meta.url,
-      KIE_BASE_URL: kie.url,
-      KIE_POLL_INTERVAL_MS: '250',
-      LOG_LEVEL: 'warn',
-      // Generous caps: tests launch many ads on one account; the cap tests set their own.
-      MAX_LIVE_ADS: '100',
-      TOTAL_DAILY_SPEND_CAP: '1000000',
-      KIE_DAILY_CREDIT_CAP: '100000',
-      // A short lookup window after creates with an unknown outcome keeps the fault tests quick.
-      META_CREATE_LOOKUP_WINDOW_MS: '3000',
-      META_CREATE_LOOKUP_INTERVAL_MS: '500',
-      ...opts.env,
+    DATA_DIR: dataDir,
+    CALLBACK_PORT: String(callbackPort),
+    KIE_CALLBACK_URL: `http://127.0.0.1:${callbackPort}/kie/callback`,
+    VEO_POLL_INTERVAL_MS: '300',
+    TEMPORAL_ADDRESS: address,
+    META_GRAPH_BASE_URL: meta.url,
+    KIE_BASE_URL: kie.url,
+    KIE_POLL_INTERVAL_MS: '250',
+    LOG_LEVEL: 'warn',
+    // Generous caps: tests launch many ads on one account; the cap tests set their own.
+    MAX_LIVE_ADS: '100',
+    TOTAL_DAILY_SPEND_CAP: '1000000',
+    KIE_DAILY_CREDIT_CAP: '100000',
+    // A short lookup window after creates with an unknown outcome keeps the fault tests quick.
+    META_CREATE_LOOKUP_WINDOW_MS: '3000',
+    META_CREATE_LOOKUP_INTERVAL_MS: '500',
+    ...opts.env,
   };
   const config = loadConfig(envVars, { dotenvPath: false });
   const env = await TestWorkflowEnvironment.createFromExistingServer({ address });

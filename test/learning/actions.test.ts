@@ -20,7 +20,17 @@ const pauses = (ds: Decision[]) => ds.filter((d) => d.kind === 'pause');
 describe('pausing losers', () => {
   it('pauses a clear loser once it has passed the floor and the minimum age, with the evidence in the audit snapshot', () => {
     const loser = creative('loser', 'h2', 1800, 2, { ageHours: 48 });
-    const ds = decideActions({ hooks: hooks(3), evidence: [...leaders, loser], nowMs: NOW, caps: caps(), budgetEditsLastHour: {}, currentBudgets: {}, seed: 'c1', params: issueExample, policy: 'thompson' });
+    const ds = decideActions({
+      hooks: hooks(3),
+      evidence: [...leaders, loser],
+      nowMs: NOW,
+      caps: caps(),
+      budgetEditsLastHour: {},
+      currentBudgets: {},
+      seed: 'c1',
+      params: issueExample,
+      policy: 'thompson',
+    });
     const [p] = pauses(ds);
     expect(p?.creativeId).toBe('loser');
     expect(p!.probability).toBeGreaterThan(0.9);
@@ -43,7 +53,17 @@ describe('pausing losers', () => {
         const mature = Math.floor(impressions * rng.next());
         // Zero or near-zero clicks: the strongest possible case for pausing.
         const loser = creative('x', 'h2', impressions, rng.int(2), { ageHours, matureImpressions: mature });
-        const ds = decideActions({ hooks: hooks(3), evidence: [...leaders, loser], nowMs: NOW, caps: caps(), budgetEditsLastHour: {}, currentBudgets: {}, seed: `t${trial}`, params, policy: 'thompson' });
+        const ds = decideActions({
+          hooks: hooks(3),
+          evidence: [...leaders, loser],
+          nowMs: NOW,
+          caps: caps(),
+          budgetEditsLastHour: {},
+          currentBudgets: {},
+          seed: `t${trial}`,
+          params,
+          policy: 'thompson',
+        });
         const p = pauses(ds).find((d) => d.creativeId === 'x');
         if (p) {
           expect(p.snapshot.judgedImpressions!).toBeGreaterThanOrEqual(floor);
@@ -53,17 +73,66 @@ describe('pausing losers', () => {
     }
     // And the guards are what stopped it: just under either threshold, no pause; past both, pause.
     const under = (o: Partial<CreativeEvidence> & { ageHours?: number }) =>
-      pauses(decideActions({ hooks: hooks(3), evidence: [...leaders, creative('x', 'h2', 999, 0, o)], nowMs: NOW, caps: caps(), budgetEditsLastHour: {}, currentBudgets: {}, seed: 's', params: issueExample, policy: 'thompson' }));
+      pauses(
+        decideActions({
+          hooks: hooks(3),
+          evidence: [...leaders, creative('x', 'h2', 999, 0, o)],
+          nowMs: NOW,
+          caps: caps(),
+          budgetEditsLastHour: {},
+          currentBudgets: {},
+          seed: 's',
+          params: issueExample,
+          policy: 'thompson',
+        }),
+      );
     expect(under({ ageHours: 100 })).toHaveLength(0);
     const young = creative('x', 'h2', 5000, 1, { ageHours: 23.9 });
-    expect(pauses(decideActions({ hooks: hooks(3), evidence: [...leaders, young], nowMs: NOW, caps: caps(), budgetEditsLastHour: {}, currentBudgets: {}, seed: 's', params: issueExample, policy: 'thompson' }))).toHaveLength(0);
+    expect(
+      pauses(
+        decideActions({
+          hooks: hooks(3),
+          evidence: [...leaders, young],
+          nowMs: NOW,
+          caps: caps(),
+          budgetEditsLastHour: {},
+          currentBudgets: {},
+          seed: 's',
+          params: issueExample,
+          policy: 'thompson',
+        }),
+      ),
+    ).toHaveLength(0);
     const old = { ...young, launchedAtMs: NOW - 24 * HOUR };
-    expect(pauses(decideActions({ hooks: hooks(3), evidence: [...leaders, old], nowMs: NOW, caps: caps(), budgetEditsLastHour: {}, currentBudgets: {}, seed: 's', params: issueExample, policy: 'thompson' }))).toHaveLength(1);
+    expect(
+      pauses(
+        decideActions({
+          hooks: hooks(3),
+          evidence: [...leaders, old],
+          nowMs: NOW,
+          caps: caps(),
+          budgetEditsLastHour: {},
+          currentBudgets: {},
+          seed: 's',
+          params: issueExample,
+          policy: 'thompson',
+        }),
+      ),
+    ).toHaveLength(1);
   });
 
   it('keeps a creative that is not clearly worse, and says why', () => {
     const fine = creative('ok', 'h2', 3000, 58, { ageHours: 72 });
-    const ds = decideActions({ hooks: hooks(3), evidence: [...leaders, fine], nowMs: NOW, caps: caps(), budgetEditsLastHour: {}, currentBudgets: {}, seed: 's', policy: 'thompson' });
+    const ds = decideActions({
+      hooks: hooks(3),
+      evidence: [...leaders, fine],
+      nowMs: NOW,
+      caps: caps(),
+      budgetEditsLastHour: {},
+      currentBudgets: {},
+      seed: 's',
+      policy: 'thompson',
+    });
     const keep = ds.find((d) => d.creativeId === 'ok')!;
     expect(keep.kind).toBe('keep');
     expect(keep.reason).toMatch(/not clearly worse/);
@@ -72,15 +141,32 @@ describe('pausing losers', () => {
   it('defers a pause to the day start when today’s budget is committed, then pauses in the day-start window', () => {
     // Two slots, both spent most of today: pausing now frees nothing a replacement could use.
     const tight = caps({ maxLiveAds: 2, dailySpendCapCents: 1350 });
-    const busy = [
-      { ...leaders[0]!, spendTodayCents: 300 },
-      creative('loser', 'h2', 1800, 2, { ageHours: 48, spendTodayCents: 300 }),
-    ];
-    const midday = decideActions({ hooks: hooks(3), evidence: busy, nowMs: DAY_START + 12 * HOUR, dayStartMs: DAY_START, caps: tight, budgetEditsLastHour: {}, currentBudgets: {}, seed: 's', policy: 'thompson' });
+    const busy = [{ ...leaders[0]!, spendTodayCents: 300 }, creative('loser', 'h2', 1800, 2, { ageHours: 48, spendTodayCents: 300 })];
+    const midday = decideActions({
+      hooks: hooks(3),
+      evidence: busy,
+      nowMs: DAY_START + 12 * HOUR,
+      dayStartMs: DAY_START,
+      caps: tight,
+      budgetEditsLastHour: {},
+      currentBudgets: {},
+      seed: 's',
+      policy: 'thompson',
+    });
     expect(pauses(midday)).toHaveLength(0);
     expect(midday.find((d) => d.creativeId === 'loser')!.reason).toMatch(/day start/);
     const fresh = busy.map((e) => ({ ...e, spendTodayCents: 0 }));
-    const dawn = decideActions({ hooks: hooks(3), evidence: fresh, nowMs: DAY_START + 10 * 60_000, dayStartMs: DAY_START, caps: tight, budgetEditsLastHour: {}, currentBudgets: {}, seed: 's', policy: 'thompson' });
+    const dawn = decideActions({
+      hooks: hooks(3),
+      evidence: fresh,
+      nowMs: DAY_START + 10 * 60_000,
+      dayStartMs: DAY_START,
+      caps: tight,
+      budgetEditsLastHour: {},
+      currentBudgets: {},
+      seed: 's',
+      policy: 'thompson',
+    });
     expect(pauses(dawn).map((d) => d.creativeId)).toEqual(['loser']);
     expect(dawn.some((d) => d.kind === 'launch' && d.count === 1)).toBe(true);
   });
@@ -93,8 +179,7 @@ describe('refreshing worn creatives', () => {
     params: resolveParams('thompson-changepoint'),
     hooks: [{ hook: { id: 'h0' }, posterior }],
   } as unknown as LearningModel;
-  const worn = (fatigueFactor: number) =>
-    ({ evidence: { creativeId: 'c', hookId: 'h0' }, posterior, fatigueFactor }) as unknown as CreativeState;
+  const worn = (fatigueFactor: number) => ({ evidence: { creativeId: 'c', hookId: 'h0' }, posterior, fatigueFactor }) as unknown as CreativeState;
 
   it('counts a creative as a loser for sure once wear-out alone puts it below the fatigue margin', () => {
     const check = lossCheck(model, [worn(0.75)], createRng('worn'), 300);
@@ -146,7 +231,16 @@ describe('caps', () => {
         if (rng.next() < 0.3) edits[ev.creativeId] = 4;
       }
       evidence.push(creative('other', 'h1', 30_000, 150, { ageHours: 100, status: 'paused' }));
-      const plan = planCycle({ hooks: hooks(2), evidence, nowMs: NOW, caps: c, budgetEditsLastHour: edits, currentBudgets: budgets, seed: `t${trial}`, policy: 'thompson' });
+      const plan = planCycle({
+        hooks: hooks(2),
+        evidence,
+        nowMs: NOW,
+        caps: c,
+        budgetEditsLastHour: edits,
+        currentBudgets: budgets,
+        seed: `t${trial}`,
+        policy: 'thompson',
+      });
 
       const paused = new Set(plan.decisions.filter((d) => d.kind === 'pause').map((d) => d.creativeId));
       const launches = plan.decisions.filter((d) => d.kind === 'launch');
@@ -179,18 +273,40 @@ describe('caps', () => {
     // Four young ad sets (below the floor, so no loss check could pause them) that spent $1 each by noon.
     const young = (id: string, hook: string, clicks: number) => creative(id, hook, 300, clicks, { ageHours: 12, spendTodayCents: 100 });
     const four = [young('c3', 'h3', 9), young('c1', 'h1', 3), young('c0', 'h0', 1), young('c2', 'h2', 6)];
-    const input = { hooks: hooks(4), evidence: four, nowMs: DAY_START + 12 * HOUR, dayStartMs: DAY_START, budgetEditsLastHour: {}, currentBudgets: {}, seed: 's', policy: 'thompson' as const };
+    const input = {
+      hooks: hooks(4),
+      evidence: four,
+      nowMs: DAY_START + 12 * HOUR,
+      dayStartMs: DAY_START,
+      budgetEditsLastHour: {},
+      currentBudgets: {},
+      seed: 's',
+      policy: 'thompson' as const,
+    };
     // The cap was lowered to $15: $4 spent + 4 × ($6.25 − $1) that they may still spend = $25.
     const lowered = decideActions({ ...input, caps: caps({ dailySpendCapCents: 1500 }) });
     const shed = pauses(lowered);
     expect(shed.map((d) => d.creativeId)).toEqual(['c0', 'c1']); // the two weakest; each frees $5.25
     for (const d of shed) expect(d.reason).toMatch(/^over the daily spend cap: \$25\.00 committed of \$15\.00/);
     expect(lowered.some((d) => d.kind === 'launch' || d.kind === 'scale')).toBe(false);
-    expect(lowered.filter((d) => d.kind === 'keep').map((d) => d.creativeId).sort()).toEqual(['c2', 'c3']);
+    expect(
+      lowered
+        .filter((d) => d.kind === 'keep')
+        .map((d) => d.creativeId)
+        .sort(),
+    ).toEqual(['c2', 'c3']);
     const texts = insightTexts(scoreHooks({ hooks: hooks(4), evidence: four, nowMs: input.nowMs }), lowered).filter((t) => t.kind === 'pause');
-    expect(texts.map((t) => t.text)).toEqual([expect.stringMatching(/^Creative "c0" \(hook "h0"\) paused: over the daily spend cap/), expect.stringMatching(/^Creative "c1"/)]);
+    expect(texts.map((t) => t.text)).toEqual([
+      expect.stringMatching(/^Creative "c0" \(hook "h0"\) paused: over the daily spend cap/),
+      expect.stringMatching(/^Creative "c1"/),
+    ]);
     const left = four.filter((e) => !shed.some((d) => d.creativeId === e.creativeId));
-    expect(committedSpendCents({ ...caps(), mediaSpendTodayCents: 400 }, left.map((e) => ({ budgetCents: 500, spentTodayCents: e.spendTodayCents })))).toBeLessThanOrEqual(1500);
+    expect(
+      committedSpendCents(
+        { ...caps(), mediaSpendTodayCents: 400 },
+        left.map((e) => ({ budgetCents: 500, spentTodayCents: e.spendTodayCents })),
+      ),
+    ).toBeLessThanOrEqual(1500);
     // Spent beyond the cap already: everything stops.
     expect(pauses(decideActions({ ...input, caps: caps({ dailySpendCapCents: 300 }) }))).toHaveLength(4);
     // Within the cap nothing is shed.
@@ -200,11 +316,29 @@ describe('caps', () => {
   it('raises a clear winner when there is spare budget, within Meta’s edit limit and the max budget', () => {
     const evidence = [creative('w', 'h0', 40_000, 1600, { ageHours: 200 }), creative('l', 'h1', 40_000, 400, { ageHours: 200, status: 'paused' })];
     const roomy = caps({ maxLiveAds: 1, dailySpendCapCents: 5000 });
-    const ds = decideActions({ hooks: hooks(2), evidence, nowMs: NOW, caps: roomy, budgetEditsLastHour: {}, currentBudgets: { w: 500 }, seed: 's', policy: 'thompson' });
+    const ds = decideActions({
+      hooks: hooks(2),
+      evidence,
+      nowMs: NOW,
+      caps: roomy,
+      budgetEditsLastHour: {},
+      currentBudgets: { w: 500 },
+      seed: 's',
+      policy: 'thompson',
+    });
     const scale = ds.find((d) => d.kind === 'scale')!;
     expect(scale).toMatchObject({ creativeId: 'w', fromBudgetCents: 500, toBudgetCents: 600 });
     expect(scale.probability).toBeGreaterThan(0.9);
-    const blocked = decideActions({ hooks: hooks(2), evidence, nowMs: NOW, caps: roomy, budgetEditsLastHour: { w: 1 }, currentBudgets: { w: 500 }, seed: 's', policy: 'thompson' });
+    const blocked = decideActions({
+      hooks: hooks(2),
+      evidence,
+      nowMs: NOW,
+      caps: roomy,
+      budgetEditsLastHour: { w: 1 },
+      currentBudgets: { w: 500 },
+      seed: 's',
+      policy: 'thompson',
+    });
     expect(blocked.some((d) => d.kind === 'scale')).toBe(false);
   });
 });

@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  betaCdf,
-  betaMean,
-  betaPdf,
-  betaQuantile,
-  betaVariance,
-  logGamma,
-  probabilityOfBest,
-  probLessThanScaled,
-} from '../../learning/beta-math';
+import { betaCdf, betaMean, betaPdf, betaQuantile, betaVariance, logGamma, probabilityOfBest, probLessThanScaled } from '../../learning/beta-math';
 
 /** P(X < m·Y) by brute-force quadrature with the exact Beta CDF (reference for the fast formula). */
 function probLessQuadrature(x: { alpha: number; beta: number }, y: { alpha: number; beta: number }, m: number): number {

@@ -79,7 +79,14 @@ describe('change-aware hook evidence', () => {
 
 describe('account-wide changes', () => {
   it('finds the day every hook jumped, and keeps the first day when nothing did', () => {
-    const jumped = marketRegimeStarts([[...days(0, 10, 10), ...days(10, 3, 2)], [...days(0, 10, 4), ...days(10, 3, 12)]], PRIOR, 1 / 200);
+    const jumped = marketRegimeStarts(
+      [
+        [...days(0, 10, 10), ...days(10, 3, 2)],
+        [...days(0, 10, 4), ...days(10, 3, 12)],
+      ],
+      PRIOR,
+      1 / 200,
+    );
     const top = jumped.reduce((a, b) => (b.weight > a.weight ? b : a));
     expect(top.startMs).toBe(10 * DAY);
     expect(top.weight).toBeGreaterThan(0.9);

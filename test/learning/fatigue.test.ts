@@ -36,7 +36,18 @@ function market(lambdaPerDay: number, seed: string): CreativeEvidence[] {
       impressions += 600;
       clicks += k;
     }
-    out.push({ creativeId: `c${c}`, hookId: `h${c % 4}`, launchedAtMs: launch, impressions, linkClicks: clicks, conversions: 0, spendCents: impressions, matureImpressions: impressions, daily, status: 'live' });
+    out.push({
+      creativeId: `c${c}`,
+      hookId: `h${c % 4}`,
+      launchedAtMs: launch,
+      impressions,
+      linkClicks: clicks,
+      conversions: 0,
+      spendCents: impressions,
+      matureImpressions: impressions,
+      daily,
+      status: 'live',
+    });
   }
   return out;
 }

@@ -12,7 +12,16 @@ describe('insights and the cycle plan', () => {
   ];
 
   it('states the best hook and each pause with its probability and evidence', () => {
-    const plan = planCycle({ hooks: hooks(4), evidence, nowMs: NOW, caps: caps(), budgetEditsLastHour: {}, currentBudgets: {}, seed: 'cycle-1', policy: 'thompson' });
+    const plan = planCycle({
+      hooks: hooks(4),
+      evidence,
+      nowMs: NOW,
+      caps: caps(),
+      budgetEditsLastHour: {},
+      currentBudgets: {},
+      seed: 'cycle-1',
+      policy: 'thompson',
+    });
     const scores = scoreHooks({ hooks: hooks(4), evidence, nowMs: NOW, policy: 'thompson' });
     const texts = insightTexts(scores, plan.decisions);
     const best = texts.find((t) => t.kind === 'best-hook')!;
@@ -29,7 +38,16 @@ describe('insights and the cycle plan', () => {
   });
 
   it('planCycle turns launch capacity into one audited launch per chosen hook, replayably', () => {
-    const input = { hooks: hooks(4), evidence, nowMs: NOW, caps: caps({ maxLiveAds: 5 }), budgetEditsLastHour: {}, currentBudgets: {}, seed: 'cycle-7', policy: 'thompson' as const };
+    const input = {
+      hooks: hooks(4),
+      evidence,
+      nowMs: NOW,
+      caps: caps({ maxLiveAds: 5 }),
+      budgetEditsLastHour: {},
+      currentBudgets: {},
+      seed: 'cycle-7',
+      policy: 'thompson' as const,
+    };
     const plan = planCycle(input);
     const launches = plan.decisions.filter((d) => d.kind === 'launch');
     const paused = plan.decisions.filter((d) => d.kind === 'pause').length;
@@ -46,14 +64,23 @@ describe('insights and the cycle plan', () => {
 
   it('says why nothing launches when the caps are full', () => {
     const twoGood = [creative('a', 'h0', 20_000, 420, { ageHours: 240 }), creative('a2', 'h0', 20_000, 410, { ageHours: 240 })];
-    const plan = planCycle({ hooks: hooks(4), evidence: twoGood, nowMs: NOW, caps: caps({ maxLiveAds: 2 }), budgetEditsLastHour: {}, currentBudgets: {}, seed: 'c', policy: 'thompson' });
+    const plan = planCycle({
+      hooks: hooks(4),
+      evidence: twoGood,
+      nowMs: NOW,
+      caps: caps({ maxLiveAds: 2 }),
+      budgetEditsLastHour: {},
+      currentBudgets: {},
+      seed: 'c',
+      policy: 'thompson',
+    });
     expect(plan.choice).toBeNull();
     const skip = plan.decisions.find((d) => d.kind === 'skip-launch')!;
     expect(skip.reason).toMatch(/live-ad cap reached \(2 of 2\)/);
     const texts = insightTexts(scoreHooks({ hooks: hooks(4), evidence, nowMs: NOW }), plan.decisions);
     expect(texts.some((t) => t.kind === 'skip-launch' && t.text.startsWith('No launch this cycle'))).toBe(true);
   });
-  it('says when a hook\'s CTR has changed and since when', () => {
+  it("says when a hook's CTR has changed and since when", () => {
     // One creative ran ten days at 2 %; its replacement, fresh, gets 0.4 % for four days. Fresh
     // creative, same drop: not wear-out but a changed hook, judged on the last four days only.
     const start = NOW - 14 * DAY;
@@ -74,7 +101,11 @@ describe('insights and the cycle plan', () => {
     const change = insightTexts(scores, []).find((t) => t.kind === 'regime-change')!;
     const since = new Date(start + 10 * DAY).toISOString().slice(0, 10);
     expect(change.subject).toBe('h0');
-    expect(change.text).toMatch(new RegExp(`^Hook "h0": its CTR changed around ${since} with probability (0\\.9\\d|1\\.00) \\(seen on the hook itself or across the account\\); evidence from before no longer counts \\(CTR 0\\.\\d\\d %\\)\\.$`));
+    expect(change.text).toMatch(
+      new RegExp(
+        `^Hook "h0": its CTR changed around ${since} with probability (0\\.9\\d|1\\.00) \\(seen on the hook itself or across the account\\); evidence from before no longer counts \\(CTR 0\\.\\d\\d %\\)\\.$`,
+      ),
+    );
     // The plain Thompson policy has no change model and says nothing of the kind.
     const plain = scoreHooks({ hooks: hooks(2), evidence, nowMs: NOW, policy: 'thompson' });
     expect(insightTexts(plain, []).some((t) => t.kind === 'regime-change')).toBe(false);

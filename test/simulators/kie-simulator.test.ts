@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type KieSimOptions, type KieSimulator, startKieSimulator } from '../../simulators/kie';
 
 // Response bodies are asserted field by field, so loose typing keeps the assertions readable.
-type Json = any;  
+type Json = any;
 
 const KEY = 'sim-kie-key';
 const FAST = 1000; // timeScale: a 30 s documented generation takes 30 ms
@@ -97,7 +97,11 @@ describe('Nano Banana (Market) tasks', () => {
     const taskId = created.data.taskId as string;
     expect(taskId).toMatch(/^[0-9a-f]{32}$/);
 
-    const seen = await pollUntil(() => recordInfo(s, taskId), (a) => a.data.state === 'success', 8);
+    const seen = await pollUntil(
+      () => recordInfo(s, taskId),
+      (a) => a.data.state === 'success',
+      8,
+    );
     const states = [...new Set(seen.map((a) => a.data.state))];
     expect(states).toEqual(['waiting', 'queuing', 'generating', 'success']);
     expect(seen[0]?.data.completeTime).toBeNull();
@@ -164,7 +168,12 @@ describe('Nano Banana (Market) tasks', () => {
     s.injectFault({ match: { path: '/api/v1/jobs/createTask' }, kind: 'taskFail', failCode: '422' });
     const { data } = await createImage(s, { prompt: 'x' });
     expect(s.credits()).toBe(10_000 - 4);
-    const [last] = (await pollUntil(() => recordInfo(s, data.taskId), (a) => a.data.state === 'fail')).slice(-1);
+    const [last] = (
+      await pollUntil(
+        () => recordInfo(s, data.taskId),
+        (a) => a.data.state === 'fail',
+      )
+    ).slice(-1);
     expect(last?.data).toMatchObject({ state: 'fail', failCode: '422', resultJson: '' });
     expect(last?.data.failMsg).not.toBe('');
     expect(s.credits()).toBe(10_000);
@@ -182,7 +191,11 @@ describe('Veo 3.1 tasks', () => {
     const s = await sim({ timeScale: 100, veoDelaysMs: { veo3_fast: [10_000, 10_000], veo3: [1, 1], veo3_lite: [1, 1] } });
     const created = await generateVideo(s, { prompt: 'barista', aspectRatio: '9:16', seeds: 48213 });
     expect(created.code).toBe(200);
-    const seen = await pollUntil(() => veoInfo(s, created.data.taskId), (a) => a.data.successFlag !== 0, 10);
+    const seen = await pollUntil(
+      () => veoInfo(s, created.data.taskId),
+      (a) => a.data.successFlag !== 0,
+      10,
+    );
     expect(seen[0]?.data).toMatchObject({ successFlag: 0, response: null, completeTime: null });
     const done = seen.at(-1)!.data;
     expect(done.successFlag).toBe(1);
@@ -206,7 +219,12 @@ describe('Veo 3.1 tasks', () => {
     const s = await sim();
     s.injectFault({ match: { path: '/api/v1/veo/generate' }, kind: 'taskFail', successFlag: flag });
     const { data } = await generateVideo(s, { prompt: 'x', aspect_ratio: '16:9', model: 'veo3' });
-    const last = (await pollUntil(() => veoInfo(s, data.taskId), (a) => a.data.successFlag !== 0)).at(-1)!;
+    const last = (
+      await pollUntil(
+        () => veoInfo(s, data.taskId),
+        (a) => a.data.successFlag !== 0,
+      )
+    ).at(-1)!;
     expect(last.data).toMatchObject({ successFlag: flag, errorCode, response: null });
     expect(last.data.errorMessage).toBeTruthy();
     expect(s.credits()).toBe(10_000);
@@ -230,10 +248,18 @@ describe('Veo upgrades and status limits', () => {
     const { data } = await generateVideo(s, { prompt: 'x', aspect_ratio: '9:16' });
     const info = (path: string) => call(s, 'GET', `/api/v1/veo/get-1080p-video?taskId=${data.taskId}&index=0`.replace('get-1080p-video', path));
     expect((await info('get-1080p-video')).code).toBe(422); // not successful yet
-    await pollUntil(() => veoInfo(s, data.taskId), (a) => a.data.successFlag === 1);
+    await pollUntil(
+      () => veoInfo(s, data.taskId),
+      (a) => a.data.successFlag === 1,
+    );
 
     expect((await info('get-1080p-video')).msg).toContain('1080P is processing');
-    const hd = (await pollUntil(() => info('get-1080p-video'), (a) => a.code === 200)).at(-1)!;
+    const hd = (
+      await pollUntil(
+        () => info('get-1080p-video'),
+        (a) => a.code === 200,
+      )
+    ).at(-1)!;
     expect((await fetch(hd.data.resultUrl)).status).toBe(200);
 
     const fourK = (b: unknown) => call(s, 'POST', '/api/v1/veo/get-4k-video', b);
@@ -260,7 +286,10 @@ describe('callbacks', () => {
     const hook = await receiver();
     const s = await sim({ webhookHmacKey: 'test-hmac-key' });
     const { data } = await createImage(s, { prompt: 'x' }, { callBackUrl: hook.url });
-    await pollUntil(() => recordInfo(s, data.taskId), (a) => a.data.state === 'success');
+    await pollUntil(
+      () => recordInfo(s, data.taskId),
+      (a) => a.data.state === 'success',
+    );
     await waitFor(() => hook.got.length === 1);
     await sleep(50);
     expect(hook.got).toHaveLength(1);
@@ -286,7 +315,10 @@ describe('callbacks', () => {
     const hook = await receiver();
     const s = await sim({ callbackMode: 'drop' });
     const first = await generateVideo(s, { prompt: 'x', callBackUrl: hook.url });
-    await pollUntil(() => veoInfo(s, first.data.taskId), (a) => a.data.successFlag === 1);
+    await pollUntil(
+      () => veoInfo(s, first.data.taskId),
+      (a) => a.data.successFlag === 1,
+    );
     await sleep(100);
     expect(hook.got).toHaveLength(0);
     expect(s.callbacks()).toHaveLength(0);
@@ -304,13 +336,21 @@ describe('callbacks', () => {
     const bad = await createImage(s, { prompt: 'x' }, { callBackUrl: hook.url });
     await waitFor(() => hook.got.length === 1);
     const { headers } = hook.got[0]!;
-    const good = createHmac('sha256', 'k').update(`${bad.data.taskId}.${String(headers['x-webhook-timestamp'])}`).digest('base64');
+    const good = createHmac('sha256', 'k')
+      .update(`${bad.data.taskId}.${String(headers['x-webhook-timestamp'])}`)
+      .digest('base64');
     expect(headers['x-webhook-signature']).toBeTruthy();
     expect(headers['x-webhook-signature']).not.toBe(good);
 
     s.setCallbackMode('late');
     const late = await createImage(s, { prompt: 'y' }, { callBackUrl: hook.url });
-    const done = (await pollUntil(() => recordInfo(s, late.data.taskId), (a) => a.data.state === 'success', 5)).at(-1)!;
+    const done = (
+      await pollUntil(
+        () => recordInfo(s, late.data.taskId),
+        (a) => a.data.state === 'success',
+        5,
+      )
+    ).at(-1)!;
     expect(hook.got).toHaveLength(1);
     await waitFor(() => hook.got.length === 2);
     const record = s.callbacks().find((c) => c.taskId === late.data.taskId)!;
@@ -360,7 +400,12 @@ describe('injected faults and transports', () => {
   it('download-url gives a working temporary link for simulator files only', async () => {
     const s = await sim();
     const { data } = await createImage(s, { prompt: 'x', image_size: '16:9', output_format: 'jpeg' });
-    const done = (await pollUntil(() => recordInfo(s, data.taskId), (a) => a.data.state === 'success')).at(-1)!;
+    const done = (
+      await pollUntil(
+        () => recordInfo(s, data.taskId),
+        (a) => a.data.state === 'success',
+      )
+    ).at(-1)!;
     const fileUrl = (JSON.parse(done.data.resultJson) as { resultUrls: string[] }).resultUrls[0]!;
     const link = await call(s, 'POST', '/api/v1/common/download-url', { url: fileUrl });
     expect(link.code).toBe(200);
@@ -372,7 +417,12 @@ describe('injected faults and transports', () => {
   it('expires result files after the retention period', async () => {
     const s = await sim({ retentionMs: 500_000 }); // 500 ms real at timeScale 1000
     const { data } = await createImage(s, { prompt: 'x' });
-    const done = (await pollUntil(() => recordInfo(s, data.taskId), (a) => a.data.state === 'success')).at(-1)!;
+    const done = (
+      await pollUntil(
+        () => recordInfo(s, data.taskId),
+        (a) => a.data.state === 'success',
+      )
+    ).at(-1)!;
     const fileUrl = (JSON.parse(done.data.resultJson) as { resultUrls: string[] }).resultUrls[0]!;
     expect((await fetch(fileUrl)).status).toBe(200);
     await sleep(600);

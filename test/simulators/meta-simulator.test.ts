@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startMetaSimulator, type MetaSimOptions, type MetaSimulator } from '../../simulators/meta';
 
 // Response bodies are asserted field by field, so loose typing keeps the assertions readable.
-type Json = any;  
+type Json = any;
 
 const TOKEN = 'sim-meta-token';
 const ACT = 'act_1234567890';
@@ -40,9 +40,7 @@ async function graph(s: MetaSimulator, method: string, path: string, params: Rec
   const all = new URLSearchParams({ access_token: TOKEN, ...params });
   const url = `${s.url}/${version}${path}`;
   const res =
-    method === 'GET'
-      ? await fetch(`${url}?${all}`)
-      : await fetch(url, { method, body: all, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    method === 'GET' ? await fetch(`${url}?${all}`) : await fetch(url, { method, body: all, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
   return { status: res.status, body: await res.json(), headers: res.headers };
 }
 
@@ -56,8 +54,12 @@ const targeting = (extra: Record<string, unknown> = {}) =>
 
 async function campaign(s: MetaSimulator, extra: Record<string, string> = {}): Promise<string> {
   const r = await graph(s, 'POST', `/${ACT}/campaigns`, {
-    name: 'wf-1:camp', objective: 'OUTCOME_TRAFFIC', status: 'ACTIVE',
-    special_ad_categories: '["NONE"]', is_adset_budget_sharing_enabled: 'false', ...extra,
+    name: 'wf-1:camp',
+    objective: 'OUTCOME_TRAFFIC',
+    status: 'ACTIVE',
+    special_ad_categories: '["NONE"]',
+    is_adset_budget_sharing_enabled: 'false',
+    ...extra,
   });
   expect(r.body).toEqual({ id: expect.stringMatching(/^\d{17,19}$/), success: true });
   return r.body.id;
@@ -65,14 +67,22 @@ async function campaign(s: MetaSimulator, extra: Record<string, string> = {}): P
 
 async function adset(s: MetaSimulator, campaignId: string, extra: Record<string, string> = {}, version = 'v26.0'): Promise<Answer> {
   const params = {
-    name: 'wf-1:adset', campaign_id: campaignId, billing_event: 'IMPRESSIONS', optimization_goal: 'LINK_CLICKS',
-    daily_budget: '500', status: 'ACTIVE', targeting: targeting(), ...extra,
+    name: 'wf-1:adset',
+    campaign_id: campaignId,
+    billing_event: 'IMPRESSIONS',
+    optimization_goal: 'LINK_CLICKS',
+    daily_budget: '500',
+    status: 'ACTIVE',
+    targeting: targeting(),
+    ...extra,
   };
   return graph(s, 'POST', `/${ACT}/adsets`, params, version);
 }
 
 async function png(color = '#336699'): Promise<Buffer> {
-  return sharp({ create: { width: 1080, height: 1920, channels: 3, background: color } }).png().toBuffer();
+  return sharp({ create: { width: 1080, height: 1920, channels: 3, background: color } })
+    .png()
+    .toBuffer();
 }
 
 async function imageHash(s: MetaSimulator): Promise<string> {
@@ -94,7 +104,10 @@ async function launch(s: MetaSimulator, adName = 'wf-1:ad hook=urgency review=ap
   });
   expect(creative.body).toEqual({ id: expect.stringMatching(/^\d+$/) });
   const ad = await graph(s, 'POST', `/${ACT}/ads`, {
-    name: adName, adset_id: adsetId, creative: JSON.stringify({ creative_id: creative.body.id }), status: 'ACTIVE',
+    name: adName,
+    adset_id: adsetId,
+    creative: JSON.stringify({ creative_id: creative.body.id }),
+    status: 'ACTIVE',
   });
   expect(ad.body).toEqual({ id: expect.any(String), success: true });
   return { campaignId, adsetId, hash, creativeId: creative.body.id as string, adId: ad.body.id as string };
@@ -112,8 +125,12 @@ describe('object creation chain', () => {
     const ids = await launch(s);
     const ad = await graph(s, 'GET', `/${ids.adId}`, { fields: 'name,status,effective_status,creative{id},adset{campaign{objective}}' });
     expect(ad.body).toEqual({
-      id: ids.adId, name: 'wf-1:ad hook=urgency review=approve', status: 'ACTIVE', effective_status: 'PENDING_REVIEW',
-      creative: { id: ids.creativeId }, adset: { id: ids.adsetId, campaign: { id: ids.campaignId, objective: 'OUTCOME_TRAFFIC' } },
+      id: ids.adId,
+      name: 'wf-1:ad hook=urgency review=approve',
+      status: 'ACTIVE',
+      effective_status: 'PENDING_REVIEW',
+      creative: { id: ids.creativeId },
+      adset: { id: ids.adsetId, campaign: { id: ids.campaignId, objective: 'OUTCOME_TRAFFIC' } },
     });
     s.advance(31 * MINUTE);
     expect((await graph(s, 'GET', `/${ids.adId}`, { fields: 'effective_status' })).body.effective_status).toBe('ACTIVE');
@@ -144,7 +161,13 @@ describe('object creation chain', () => {
     const res = await fetch(`${s.url}/v26.0/${ACT}/campaigns`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ access_token: TOKEN, name: 'json', objective: 'OUTCOME_LEADS', special_ad_categories: [], is_adset_budget_sharing_enabled: false }),
+      body: JSON.stringify({
+        access_token: TOKEN,
+        name: 'json',
+        objective: 'OUTCOME_LEADS',
+        special_ad_categories: [],
+        is_adset_budget_sharing_enabled: false,
+      }),
     });
     expect(await res.json()).toMatchObject({ success: true });
   });
@@ -197,9 +220,15 @@ describe('validation mirrors Meta', () => {
     const upload = await graph(s, 'POST', `/${ACT}/advideos`, { file_url: 'https://cdn.example.com/v.mp4', title: 'v' });
     const videoId = upload.body.id as string;
     const spec = (data: Record<string, unknown>) => ({
-      object_story_spec: JSON.stringify({ page_id: PAGE, video_data: { video_id: videoId, call_to_action: { type: 'LEARN_MORE', value: { link: 'https://example.com' } }, ...data } }),
+      object_story_spec: JSON.stringify({
+        page_id: PAGE,
+        video_data: { video_id: videoId, call_to_action: { type: 'LEARN_MORE', value: { link: 'https://example.com' } }, ...data },
+      }),
     });
-    expect((await graph(s, 'GET', `/${videoId}`, { fields: 'status' })).body.status).toMatchObject({ video_status: 'processing', uploading_phase: { status: 'complete' } });
+    expect((await graph(s, 'GET', `/${videoId}`, { fields: 'status' })).body.status).toMatchObject({
+      video_status: 'processing',
+      uploading_phase: { status: 'complete' },
+    });
     expectError(await graph(s, 'POST', `/${ACT}/adcreatives`, spec({ image_url: 'https://example.com/t.jpg' })), 100);
     s.advance(2 * MINUTE + 1000);
     expect((await graph(s, 'GET', `/${videoId}`, { fields: 'status' })).body.status).toMatchObject({ video_status: 'ready', processing_progress: 100 });
@@ -325,7 +354,10 @@ describe('reads, recovery and limits', () => {
   it('validate_only runs every check and creates nothing', async () => {
     const s = await sim();
     const ok = await graph(s, 'POST', `/${ACT}/campaigns`, {
-      name: 'v', objective: 'OUTCOME_TRAFFIC', special_ad_categories: '[]', is_adset_budget_sharing_enabled: 'false',
+      name: 'v',
+      objective: 'OUTCOME_TRAFFIC',
+      special_ad_categories: '[]',
+      is_adset_budget_sharing_enabled: 'false',
       execution_options: '["validate_only"]',
     });
     expect(ok.body).toEqual({ success: true });
@@ -357,7 +389,9 @@ describe('insights', () => {
     const s = await sim({ trueCtrByHook: { urgency: 0.02 } });
     const { adId } = await launch(s);
     const query = {
-      level: 'ad', time_increment: '1', limit: '2',
+      level: 'ad',
+      time_increment: '1',
+      limit: '2',
       fields: 'ad_id,ad_name,impressions,spend,clicks,inline_link_clicks,ctr,cpm,actions,cost_per_action_type',
       time_range: JSON.stringify({ since: '2026-11-20', until: '2026-11-30' }),
     };
@@ -375,8 +409,7 @@ describe('insights', () => {
     expect(row.cost_per_action_type[0].value).toEqual(expect.any(String));
     const page2 = (await (await fetch(page1.body.paging.next)).json()) as Json;
     expect(page2.data.map((r: Json) => r.date_start)).toEqual(['2026-11-22', '2026-11-23']);
-    const today = async () =>
-      Number((await graph(s, 'GET', `/${adId}/insights`, { fields: 'impressions', date_preset: 'today' })).body.data[0].impressions);
+    const today = async () => Number((await graph(s, 'GET', `/${adId}/insights`, { fields: 'impressions', date_preset: 'today' })).body.data[0].impressions);
     const before = await today();
     s.advance(6 * HOUR);
     expect(await today()).toBeGreaterThan(before);
@@ -412,7 +445,10 @@ describe('insights', () => {
     const id = run.body.report_run_id as string;
     expect((await graph(s, 'GET', `/${id}`, { fields: 'async_status' })).body.async_status).not.toBe('Job Completed');
     s.advance(MINUTE);
-    expect((await graph(s, 'GET', `/${id}`, { fields: 'async_status,async_percent_completion' })).body).toMatchObject({ async_status: 'Job Completed', async_percent_completion: 100 });
+    expect((await graph(s, 'GET', `/${id}`, { fields: 'async_status,async_percent_completion' })).body).toMatchObject({
+      async_status: 'Job Completed',
+      async_percent_completion: 100,
+    });
     const rows = await graph(s, 'GET', `/${id}/insights`);
     expect(rows.body.data[0]).toMatchObject({ impressions: expect.stringMatching(/^\d+$/), date_start: '2026-11-21' });
   });

@@ -12,7 +12,14 @@ describe('config', () => {
     expect(c.meta.mode).toBe('simulator');
     expect(c.kie.mode).toBe('simulator');
     expect(c.accounts).toHaveLength(1);
-    expect(c.account).toMatchObject({ id: 'act_1234567890', intervalSeconds: 900, adsPerRun: 1, dailyBudgetCents: 500, enabled: true, meta: { mode: 'simulator' } });
+    expect(c.account).toMatchObject({
+      id: 'act_1234567890',
+      intervalSeconds: 900,
+      adsPerRun: 1,
+      dailyBudgetCents: 500,
+      enabled: true,
+      meta: { mode: 'simulator' },
+    });
     expect(c.meta.version).toBe('v26.0');
     expect(c.dbPath.endsWith('data/performance.db')).toBe(true);
   });
@@ -78,7 +85,13 @@ describe('accounts file', () => {
   it('names every bad field with its account, and refuses a token written into the file', () => {
     const bad = file(
       'bad.json',
-      JSON.stringify({ accounts: [{ id: 'act_1', pageId: '1', dailyBudget: 50, countries: ['usa'] }, { id: 'act_2', pageId: 'x', token: 'EAAB-secret' }, { id: 'act_3', pageId: '3', bogus: 1 }] }),
+      JSON.stringify({
+        accounts: [
+          { id: 'act_1', pageId: '1', dailyBudget: 50, countries: ['usa'] },
+          { id: 'act_2', pageId: 'x', token: 'EAAB-secret' },
+          { id: 'act_3', pageId: '3', bogus: 1 },
+        ],
+      }),
     );
     let message = '';
     try {
@@ -96,7 +109,15 @@ describe('accounts file', () => {
   });
 
   it('refuses an account listed twice', () => {
-    const twice = file('twice.json', JSON.stringify({ accounts: [{ id: 'act_1', pageId: '1' }, { id: 'act_1', pageId: '2' }] }));
+    const twice = file(
+      'twice.json',
+      JSON.stringify({
+        accounts: [
+          { id: 'act_1', pageId: '1' },
+          { id: 'act_1', pageId: '2' },
+        ],
+      }),
+    );
     expect(() => load({ ACCOUNTS_FILE: twice })).toThrow(/accounts\[1\] \(act_1\)\.id: act_1 is listed twice/);
   });
 });

@@ -95,7 +95,13 @@ describe('CycleState', () => {
     state.videoSubmitted(0, 'cycle-1:s0', 'veo-1');
     state.videoWaitEnded(0, 'callback');
     state.generationFailed(0, 'GenerationTimedOut: never confirmed', 0.3);
-    expect(state.slots[0]).toMatchObject({ status: 'generation_failed', kieTaskId: 'veo-1', videoWaitEndedBy: 'callback', costUsd: 0.3, reason: 'GenerationTimedOut: never confirmed' });
+    expect(state.slots[0]).toMatchObject({
+      status: 'generation_failed',
+      kieTaskId: 'veo-1',
+      videoWaitEndedBy: 'callback',
+      costUsd: 0.3,
+      reason: 'GenerationTimedOut: never confirmed',
+    });
   });
 
   it('throws on a transition the slot state does not allow', () => {

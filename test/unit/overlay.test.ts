@@ -6,7 +6,9 @@ const gradient = { from: '#ff5f6d', to: '#ffc371', angle: 160 };
 
 async function picture() {
   // A busy picture (two colours) so cover-cropping and compositing are really exercised.
-  const half = await sharp({ create: { width: 288, height: 1024, channels: 3, background: '#1d4ed8' } }).png().toBuffer();
+  const half = await sharp({ create: { width: 288, height: 1024, channels: 3, background: '#1d4ed8' } })
+    .png()
+    .toBuffer();
   return sharp({ create: { width: 576, height: 1024, channels: 3, background: '#16a34a' } })
     .composite([{ input: half, left: 0, top: 0 }])
     .png()
@@ -33,8 +35,12 @@ describe('creative overlay', () => {
 
   it('changes no pixel outside the safe area (top 14 %, bottom 35 %, 6 % sides)', async () => {
     const pic = await picture();
-    const withText = await sharp((await renderCreative(pic, { overlayText: 'Stop guessing', cta: 'Learn more', gradient })).png).raw().toBuffer();
-    const bare = await sharp(await renderBackground(pic, gradient)).raw().toBuffer();
+    const withText = await sharp((await renderCreative(pic, { overlayText: 'Stop guessing', cta: 'Learn more', gradient })).png)
+      .raw()
+      .toBuffer();
+    const bare = await sharp(await renderBackground(pic, gradient))
+      .raw()
+      .toBuffer();
     let outsideDiffs = 0;
     let insideDiffs = 0;
     const channels = withText.length / (CANVAS.width * CANVAS.height);
