@@ -2,14 +2,14 @@
  * The duplicate sweep. A Meta create may commit after the client gave up on it (reference 9), even
  * after the retry's lookup window, so a second object with the same deterministic name can exist.
  * Only keys created more than once can have one (the ledger counts attempts), so only those are
- * swept: every object of that name but the one the ledger recorded is deleted on Meta, and an
- * insight says so. Run after each launch and in every cycle's reconciliation, because the late
+ * swept: every object of that name but the one the ledger recorded is deleted on Meta, and a
+ * finding says so. Run after each launch and in every cycle's reconciliation, because the late
  * commit can land after the launch has finished.
  */
 import { and, eq, gt, gte, like } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { creativeKeyPrefix } from '../db/creative-ids';
-import { insights, sideEffects } from '../db/schema';
+import { findings, sideEffects } from '../db/schema';
 import type { Edge, MetaClient } from './ports/meta-client';
 
 const EDGE_OF: Record<string, Edge | 'advideos'> = {
@@ -69,7 +69,7 @@ export async function sweepDuplicates(db: Db, meta: MetaClient, scope: SweepScop
     db.transaction((tx) => {
       for (const r of removed) {
         const text = `Deleted duplicate ${r.kind.replace('meta.', '')} ${r.deletedId} named "${r.name}": a create whose answer was lost committed after its retry; kept ${r.keptId}, the one recorded.`;
-        tx.insert(insights)
+        tx.insert(findings)
           .values({
             accountId: scope.accountId,
             cycleId: scope.cycleId,

@@ -1,26 +1,26 @@
 /**
  * planCycle's work: gather the evidence and the caps from the DB, let learning/ score, decide and
  * choose (the same planCycle HookBench runs), give each launch its format (learning/format-choice),
- * and write the insights and the audit trail. Nothing is decided here that learning/ does not decide.
+ * and write the findings and the audit trail. Nothing is decided here that learning/ does not decide.
  */
 import { log } from '@temporalio/activity';
-import { rewritePlanAudit, type DecisionRow, type InsightRow } from '../db/audit';
+import { rewritePlanAudit, type DecisionRow, type FindingRow } from '../db/audit';
 import type { Db } from '../db/client';
 import type { CreativeRow, CreativeStore } from '../db/creatives';
 import { performanceOfAds } from '../db/performance';
 import {
   chooseFormats,
   DEFAULT_POLICY,
-  insightTexts,
+  findingTexts,
   planCycle as learnPlan,
   scoreHooks,
   type CreativeEvidence,
-  type Insight,
+  type Finding,
   type PlanCycleResult as LearnedPlan,
 } from '../learning';
 import type { Accounts } from './accounts';
+import type { PlanCycleInput, PlanCycleResult, PlannedSlot } from './analysis';
 import type { CreativeAction } from './budget-actions';
-import type { PlanCycleInput, PlanCycleResult, PlannedSlot } from './insights';
 import { day } from './meta-insights';
 
 export interface PlanCtx {
@@ -71,7 +71,7 @@ export function planCycle(ctx: PlanCtx, { accountId, cycleId, wanted, policy, fo
     reason: skipReasons[0] ?? 'no launch fits under the live-ad cap and the daily spend cap',
   }));
   const kept = plan.decisions.filter((d) => d.kind !== 'launch' || launches.includes(d));
-  const texts = insightTexts(scores, kept);
+  const texts = findingTexts(scores, kept);
   writeAudit(ctx.db, { accountId, cycleId, policy: used, at }, texts, kept, plan);
   const actions = actionsOf(plan, live);
   const best = scores.bestHookId ? scores.hooks.find((h) => h.hookId === scores.bestHookId) : undefined;
@@ -83,7 +83,7 @@ export function planCycle(ctx: PlanCtx, { accountId, cycleId, wanted, policy, fo
     skipped,
     actions,
     bestHook: best ? { hookId: best.hookId, probability: best.pBest } : undefined,
-    insights: texts.slice(0, 6).map((t) => t.text),
+    findings: texts.slice(0, 6).map((t) => t.text),
   };
 }
 
@@ -116,17 +116,17 @@ function evidenceOf(ctx: PlanCtx, accountId: string, today: string): CreativeEvi
   });
 }
 
-/** The plan's insights and every kept decision (with its posterior snapshot), replacing a retried plan's rows. */
+/** The plan's findings and every kept decision (with its posterior snapshot), replacing a retried plan's rows. */
 function writeAudit(
   db: Db,
   c: { accountId: string; cycleId: string; policy: string; at: Date },
-  texts: Insight[],
+  texts: Finding[],
   kept: LearnedPlan['decisions'],
   plan: LearnedPlan,
 ): void {
   const { accountId, cycleId } = c;
   const createdAt = c.at.toISOString();
-  const insights: InsightRow[] = texts.map((t) => ({
+  const findings: FindingRow[] = texts.map((t) => ({
     accountId,
     cycleId,
     kind: t.kind,
@@ -146,7 +146,7 @@ function writeAudit(
     snapshot: { ...d.snapshot, policy: c.policy, seed: cycleId, ...(d.kind === 'launch' && plan.choice ? { prior: plan.choice.posterior.prior } : {}) },
     createdAt,
   }));
-  rewritePlanAudit(db, { accountId, cycleId }, { insights, decisions });
+  rewritePlanAudit(db, { accountId, cycleId }, { findings, decisions });
 }
 
 /** The plan's pauses and raises, each for the creative whose ad set it names. */

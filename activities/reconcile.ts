@@ -3,10 +3,10 @@
  * paused, archived or deleted outside the agent, no longer holds a slot or a budget (left as
  * "launched" it would block a slot for good, since it never reaches the impression floor); an
  * ad set budget edited in Ads Manager is the one the caps must count. Each such change is written
- * with an insight in one transaction. Retried creates' late twins are swept here too.
+ * with a finding in one transaction. Retried creates' late twins are swept here too.
  */
 import { log } from '@temporalio/activity';
-import { recordInsight } from '../db/audit';
+import { recordFinding } from '../db/audit';
 import type { Db } from '../db/client';
 import type { CreativeRow, CreativeStore } from '../db/creatives';
 import { sweepDuplicates } from './duplicates';
@@ -95,7 +95,7 @@ function stopped(ctx: ReconcileCtx, scope: Scope, c: CreativeRow, state: State):
   const text = `Creative "${c.id}" (hook "${c.hookId}") stopped delivering: ${reason}. Its slot and budget are free again.`;
   ctx.creatives.atomically((s, tx) => {
     s.stoppedOnMeta(c.id, reason);
-    recordInsight(tx, {
+    recordFinding(tx, {
       ...scope,
       kind: disapproved ? 'disapproved' : 'stopped-outside',
       subject: c.id,
@@ -113,7 +113,7 @@ function budgetChanged(ctx: ReconcileCtx, scope: Scope, c: CreativeRow, budget: 
   const text = `Creative "${c.id}": its ad set budget was changed outside the agent from ${c.dailyBudgetCents ?? '?'} to ${budget} cents a day; the spend cap now counts ${budget}.`;
   ctx.creatives.atomically((s, tx) => {
     s.budgetChangedOnMeta(c.id, budget);
-    recordInsight(tx, { ...scope, kind: 'budget-changed', subject: c.id, text, confidence: 1, createdAt: ctx.now().toISOString() });
+    recordFinding(tx, { ...scope, kind: 'budget-changed', subject: c.id, text, confidence: 1, createdAt: ctx.now().toISOString() });
   });
   log.warn('ad set budget changed outside the agent', {
     accountId: scope.accountId,

@@ -102,7 +102,7 @@ const EnvSchema = z.object({
   SIM_TIME_SCALE: z.coerce.number().positive().default(60),
 
   // Per-queue worker tuning: concurrency (slots) and server-side queue rate (activities/s).
-  INSIGHTS_CONCURRENCY: int(4, 1),
+  ANALYSIS_CONCURRENCY: int(4, 1),
   IMAGES_CONCURRENCY: int(4, 1),
   VIDEO_CONCURRENCY: int(20, 1), // waits are mostly idle
   CAMPAIGN_CONCURRENCY: int(2, 1),
@@ -249,7 +249,7 @@ function toConfig(e: Env, env: Record<string, string | undefined>) {
     simTimeScale: e.SIM_TIME_SCALE,
     httpTimeoutMs: e.HTTP_TIMEOUT_MS,
     workers: {
-      insights: { concurrency: e.INSIGHTS_CONCURRENCY },
+      analysis: { concurrency: e.ANALYSIS_CONCURRENCY },
       images: { concurrency: e.IMAGES_CONCURRENCY, ratePerSecond: e.IMAGES_RATE_PER_SEC },
       video: { concurrency: e.VIDEO_CONCURRENCY },
       campaign: { concurrency: e.CAMPAIGN_CONCURRENCY, ratePerSecond: e.CAMPAIGN_RATE_PER_SEC },

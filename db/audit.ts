@@ -1,40 +1,40 @@
 /**
- * The agent's written record: insights (conclusions with a confidence), decisions (the audit trail
+ * The agent's written record: findings (conclusions with a confidence), decisions (the audit trail
  * of every choose / pause / scale / skip) and the cycles' final results.
  */
 import { and, eq, notInArray } from 'drizzle-orm';
 import type { Queryable } from './queryable';
-import { cycles, decisions, insights } from './schema';
+import { cycles, decisions, findings } from './schema';
 
-export type InsightRow = typeof insights.$inferInsert;
+export type FindingRow = typeof findings.$inferInsert;
 export type DecisionRow = typeof decisions.$inferInsert;
 
-/** Insight kinds fetchInsights writes while reconciling; a plan's rewrite of its cycle's insights keeps them. */
+/** Finding kinds fetchInsights writes while reconciling; a plan's rewrite of its cycle's findings keeps them. */
 export const RECONCILE_KINDS = ['disapproved', 'stopped-outside', 'budget-changed', 'duplicate-removed'];
 
-/** Writes one insight (pass a transaction to make it part of the change it reports). */
-export function recordInsight(q: Queryable, row: InsightRow): void {
-  q.insert(insights).values(row).run();
+/** Writes one finding (pass a transaction to make it part of the change it reports). */
+export function recordFinding(q: Queryable, row: FindingRow): void {
+  q.insert(findings).values(row).run();
 }
 
 /**
- * Replaces a cycle's plan insights and decisions in one transaction: a retried plan rewrites its
+ * Replaces a cycle's plan findings and decisions in one transaction: a retried plan rewrites its
  * own rows instead of duplicating them, and keeps what reconciliation wrote for the cycle.
  */
 export function rewritePlanAudit(
   q: Queryable,
   scope: { accountId: string; cycleId: string },
-  rows: { insights: InsightRow[]; decisions: DecisionRow[] },
+  rows: { findings: FindingRow[]; decisions: DecisionRow[] },
 ): void {
   const { accountId, cycleId } = scope;
   q.transaction((tx) => {
-    tx.delete(insights)
-      .where(and(eq(insights.cycleId, cycleId), eq(insights.accountId, accountId), notInArray(insights.kind, RECONCILE_KINDS)))
+    tx.delete(findings)
+      .where(and(eq(findings.cycleId, cycleId), eq(findings.accountId, accountId), notInArray(findings.kind, RECONCILE_KINDS)))
       .run();
     tx.delete(decisions)
       .where(and(eq(decisions.cycleId, cycleId), eq(decisions.accountId, accountId)))
       .run();
-    for (const row of rows.insights) tx.insert(insights).values(row).run();
+    for (const row of rows.findings) tx.insert(findings).values(row).run();
     for (const row of rows.decisions) tx.insert(decisions).values(row).run();
   });
 }

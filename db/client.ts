@@ -1,6 +1,6 @@
 /**
- * Opens the performance DB at a path (tests pass a temp file), in WAL mode so the insights,
- * images and campaign workers (separate processes) can share it, and applies the committed
+ * Opens the performance DB at a path (tests pass a temp file), in WAL mode so the analysis,
+ * images, video and campaign workers (separate processes) can share it, and applies the committed
  * migrations. Injected into activity factories; never imported by workflows.
  */
 import Database from 'better-sqlite3';

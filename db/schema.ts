@@ -64,7 +64,7 @@ export const performance = sqliteTable(
 );
 
 /** Human-readable conclusions with a confidence, written every cycle. */
-export const insights = sqliteTable('insights', {
+export const findings = sqliteTable('findings', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   accountId: text('account_id').notNull(),
   cycleId: text('cycle_id').notNull(),

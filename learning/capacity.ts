@@ -9,7 +9,7 @@
  */
 import type { LiveAdBudget, SpendCaps } from './types';
 
-/** How a pause made to get back under the spend cap starts its reason (insights word it apart). */
+/** How a pause made to get back under the spend cap starts its reason (findings word it apart). */
 export const OVER_CAP = 'over the daily spend cap';
 
 /** Meta may spend up to this multiple of an ad set's daily budget on a single day. */

@@ -1,6 +1,6 @@
 /**
- * Number formatting for decision reasons and insight sentences (kept in one place so every
- * audit row and insight reads the same way).
+ * Number formatting for decision reasons and findings (kept in one place so every
+ * audit row and finding reads the same way).
  */
 
 /** 1234.5 → "1,235". (toLocaleString is slow enough to show up in HookBench profiles.) */

@@ -7,7 +7,7 @@ export { planCycle, type PlanCycleInput, type PlanCycleResult } from './cycle';
 export { decideActions, adSetKey, type DecideActionsInput } from './actions';
 export { chooseHooks, type ChooseHooksInput, type ChooseHooksResult, type HookChoice, type PosteriorSnapshot } from './choice';
 export { scoreHooks, type ScoreHooksInput, type ScoreHooksResult } from './scoring';
-export { insightTexts, type Insight } from './insights';
+export { findingTexts, type Finding } from './findings';
 export { capExceeded, launchCapacity, launchCapacityDetail, committedSpendCents, worstDaySpendCents, type CapLimit, type LaunchCapacity } from './capacity';
 export { chooseFormats, type FormatChoiceInput } from './format-choice';
 export {

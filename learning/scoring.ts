@@ -1,7 +1,7 @@
 /**
  * Reporting scores for hooks, creatives, angles and styles: the same posteriors the decisions
  * use, plus the expensive extras (5 %/95 % bounds, P(best), cost metrics) that only the
- * per-cycle insight report needs.
+ * per-cycle findings need.
  */
 import { betaQuantile, probabilityOfBest } from './beta-math';
 import { matureClicks } from './evidence';
@@ -20,7 +20,7 @@ export interface ScoreHooksInput {
   params?: Partial<PolicyParams>;
 }
 
-/** Everything the insight report needs for one cycle. */
+/** Everything the cycle's findings need. */
 export interface ScoreHooksResult {
   prior: { alpha: number; beta: number };
   /** Library hooks, best posterior mean first. */

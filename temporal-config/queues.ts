@@ -10,7 +10,7 @@ export const TaskQueues = {
   /** adCycle workflow tasks only (no activities). */
   orchestrator: 'ad-orchestrator',
   /** Meta reads, metrics, scoring, hook choice, DB writes. */
-  insights: 'ad-insights',
+  analysis: 'ad-analysis',
   /** Kie.ai Nano Banana image generation and overlay rendering. */
   images: 'ad-images',
   /** Kie.ai Veo 3.1 video generation (video issue). */

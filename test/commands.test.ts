@@ -118,7 +118,7 @@ describe('commands', () => {
   it('a worker refuses an unknown group with its usage', () => {
     const r = run(['workers/main.ts', 'everything'], {});
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/orchestrator\|insights\|images\|video\|campaign/);
+    expect(r.stderr).toMatch(/orchestrator\|analysis\|images\|video\|campaign/);
   });
 
   it('npm run schedule prints its usage for an unknown operation', () => {

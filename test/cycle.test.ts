@@ -49,7 +49,7 @@ describe('adCycleWorkflow', () => {
     expect(slot.status).toBe('launched');
 
     const { queues, json } = await historyOf(handle);
-    expect(queues).toEqual([TaskQueues.campaign, TaskQueues.images, TaskQueues.insights, TaskQueues.orchestrator].sort());
+    expect(queues).toEqual([TaskQueues.campaign, TaskQueues.images, TaskQueues.analysis, TaskQueues.orchestrator].sort());
 
     // Exactly one of each object on Meta, all switched on, with the DB holding the same ids.
     for (const kind of ['campaign', 'adset', 'adcreative', 'ad'] as const) expect(objectsOf(kind, handle.workflowId)).toHaveLength(1);

@@ -1,13 +1,13 @@
 /**
  * Learning in the running agent: caps hold across cycles, and after days of simulated delivery the
- * cycle pauses a clear loser on Meta and writes its insights and audit rows. The agent reads the
+ * cycle pauses a clear loser on Meta and writes its findings and audit rows. The agent reads the
  * Meta simulator's clock here, so three days pass in a second. Every simulated day is the worst
  * one Meta allows (each ad set spends 1.25 × its daily budget), so a cap that counted budgets at
  * face value would be broken.
  */
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { creatives, decisions, insights, performance } from '../db/schema';
+import { creatives, decisions, findings, performance } from '../db/schema';
 import { startTestStack, type TestStack } from './helpers/stack';
 
 const DAY = 86_400_000;
@@ -75,7 +75,7 @@ describe('learning in the cycle', () => {
     expect(audit.length).toBe(paused.length);
     expect(audit[0]!.probability).toBeGreaterThan(0.9);
     expect(audit[0]!.snapshot).toBeTruthy();
-    const texts = stack.activities.db.select().from(insights).where(eq(insights.cycleId, handle.workflowId)).all();
+    const texts = stack.activities.db.select().from(findings).where(eq(findings.cycleId, handle.workflowId)).all();
     expect(texts.some((t) => t.kind === 'pause' && /probability/.test(t.text))).toBe(true);
     expect(result.decisions.some((d) => d.startsWith('pause '))).toBe(true);
 

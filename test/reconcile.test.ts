@@ -6,7 +6,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { creatives, decisions, insights } from '../db/schema';
+import { creatives, decisions, findings } from '../db/schema';
 import { startTestStack, type TestStack } from './helpers/stack';
 
 let stack: TestStack;
@@ -37,7 +37,7 @@ describe('reconciling live ads with Meta', () => {
     expect(row(first)).toMatchObject({ status: 'paused' });
     expect(row(first).failReason).toMatch(/^disapproved by Meta: Unacceptable Business Practices/);
     expect(c.outcome).toBe('launched'); // the freed slot is used at once
-    const said = stack.activities.db.select().from(insights).where(eq(insights.cycleId, c.cycleId)).all();
+    const said = stack.activities.db.select().from(findings).where(eq(findings.cycleId, c.cycleId)).all();
     expect(said.find((t) => t.kind === 'disapproved')!.text).toMatch(
       /stopped delivering: disapproved by Meta: Unacceptable Business Practices\. Its slot and budget are free again/,
     );
@@ -62,7 +62,7 @@ describe('reconciling live ads with Meta', () => {
     const audit = stack.activities.db.select().from(decisions).where(eq(decisions.cycleId, handle.workflowId)).all();
     expect(audit.find((x) => x.kind === 'pause')!.reason).toMatch(/^over the daily spend cap: \$25\.\d\d committed of \$10\.00/);
     expect(row(first).status).toBe('paused'); // unchanged
-    const said = stack.activities.db.select().from(insights).where(eq(insights.cycleId, handle.workflowId)).all();
+    const said = stack.activities.db.select().from(findings).where(eq(findings.cycleId, handle.workflowId)).all();
     expect(said.find((t) => t.kind === 'budget-changed')!.text).toMatch(/changed outside the agent from 500 to 2000 cents a day/);
   });
 

@@ -9,7 +9,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import got from 'got';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cycles, insights } from '../db/schema';
+import { cycles, findings } from '../db/schema';
 import { createMetaClient, findByNameParams, type Edge } from '../activities/ports/meta-client';
 import { statusQuery } from '../workflows/ad-cycle';
 import { startTestStack, type TestStack } from './helpers/stack';
@@ -166,7 +166,7 @@ describe('a create that commits after its retry created a second one', () => {
   });
   afterAll(async () => stack?.shutdown());
 
-  it('deletes the twin in the next reconciliation, keeps the recorded ad, and says so in an insight', async () => {
+  it('deletes the twin in the next reconciliation, keeps the recorded ad, and says so in a finding', async () => {
     stack.meta.injectFault({ match: { method: 'POST', path: '/ads' }, kind: 'lateCommit', delayMs: 12_000, times: 1 });
     const handle = await stack.startCycle({ adsPerRun: 1 });
     const result = await handle.result();
@@ -180,7 +180,7 @@ describe('a create that commits after its retry created a second one', () => {
     expect(swept.insights.reconciled?.duplicatesRemoved).toHaveLength(1);
     const ads = liveObjectsOf(stack, 'ad', handle.workflowId);
     expect(ads.map((a) => a.id)).toEqual([keptId]);
-    const text = stack.activities.db.select().from(insights).where(eq(insights.kind, 'duplicate-removed')).all();
+    const text = stack.activities.db.select().from(findings).where(eq(findings.kind, 'duplicate-removed')).all();
     expect(text).toHaveLength(1);
     expect(text[0]!.text).toContain(`kept ${keptId}`);
   });

@@ -9,9 +9,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { AnalysisActivities, PlanCycleResult, PlannedSlot, RecordSlotFailureInput } from '../activities/analysis';
 import type { CampaignActivities, LaunchCreativeResult } from '../activities/campaign';
 import type { ImageActivities } from '../activities/images';
-import type { InsightsActivities, PlanCycleResult, PlannedSlot, RecordSlotFailureInput } from '../activities/insights';
 import type { FinishVideoResult, VideoActivities } from '../activities/video';
 import { TaskQueues } from '../temporal-config/queues';
 import { WORKFLOWS_PATH } from '../workers/create-workers';
@@ -51,7 +51,7 @@ const called = (cycleId: string, name: string) => {
 };
 const rejected = (type: string, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
 
-const insights: InsightsActivities = {
+const analysis: AnalysisActivities = {
   async fetchInsights({ cycleId }) {
     called(cycleId, 'fetchInsights');
     return { since: '2026-01-01', until: '2026-01-07', rows: 0, ads: 0, impressions: 0, linkClicks: 0, spendCents: 0 };
@@ -59,7 +59,7 @@ const insights: InsightsActivities = {
   async planCycle({ cycleId }) {
     called(cycleId, 'planCycle');
     const s = scenarioOf(cycleId);
-    return { policy: 'stub', seed: cycleId, slots: s.slots, skipped: [], actions: s.actions ?? [], insights: [] };
+    return { policy: 'stub', seed: cycleId, slots: s.slots, skipped: [], actions: s.actions ?? [], findings: [] };
   },
   async recordSlotFailure(input) {
     called(input.cycleId, 'recordSlotFailure').slotFailures.push(input);
@@ -146,7 +146,7 @@ beforeAll(async () => {
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
   const queues: Array<[string, object | undefined]> = [
     [TaskQueues.orchestrator, undefined],
-    [TaskQueues.insights, insights],
+    [TaskQueues.analysis, analysis],
     [TaskQueues.images, images],
     [TaskQueues.video, video],
     [TaskQueues.campaign, campaign],

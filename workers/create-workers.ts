@@ -8,7 +8,7 @@ import type { Config } from '../config/env';
 import { TaskQueues } from '../temporal-config/queues';
 import type { buildActivities } from './deps';
 
-export const GROUPS = ['orchestrator', 'insights', 'images', 'video', 'campaign'] as const;
+export const GROUPS = ['orchestrator', 'analysis', 'images', 'video', 'campaign'] as const;
 export type Group = (typeof GROUPS)[number];
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -29,10 +29,10 @@ const GROUP_SPECS: Record<Group, GroupSpec> = {
     taskQueue: TaskQueues.orchestrator,
     options: (_config, extra) => (extra.workflowBundle ? { workflowBundle: extra.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   },
-  insights: {
-    taskQueue: TaskQueues.insights,
-    activities: (all) => all.insights,
-    options: (config) => ({ maxConcurrentActivityTaskExecutions: config.workers.insights.concurrency }),
+  analysis: {
+    taskQueue: TaskQueues.analysis,
+    activities: (all) => all.analysis,
+    options: (config) => ({ maxConcurrentActivityTaskExecutions: config.workers.analysis.concurrency }),
   },
   images: {
     taskQueue: TaskQueues.images,

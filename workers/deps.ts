@@ -8,9 +8,9 @@ import type { Config, ConfiguredAccount } from '../config/env';
 import { accountDirectory, type AccountContext } from '../activities/accounts';
 import { openDb, type Db } from '../db/client';
 import { createCreativeStore } from '../db/creatives';
+import { createAnalysisActivities } from '../activities/analysis';
 import { createCampaignActivities } from '../activities/campaign';
 import { createImageActivities } from '../activities/images';
-import { createInsightsActivities } from '../activities/insights';
 import { createVideoActivities } from '../activities/video';
 import { createKieClient } from '../activities/ports/kie-client';
 import { createMetaClient } from '../activities/ports/meta-client';
@@ -68,7 +68,7 @@ export function buildActivities(config: Config, db: Db = openDb(config.dbPath), 
     accounts,
     /** Takes an edited accounts file: new accounts are served, changed caps and libraries apply to the next activity. */
     reloadAccounts: (next: Config) => accounts.replace(next.accounts.map((a) => accountContext(next, a))),
-    insights: createInsightsActivities({ db, creatives, accounts, lookbackDays: config.cycle.insightsLookbackDays, creditUsd, now }),
+    analysis: createAnalysisActivities({ db, creatives, accounts, lookbackDays: config.cycle.insightsLookbackDays, creditUsd, now }),
     images: createImageActivities({
       db,
       creatives,

@@ -1,6 +1,6 @@
 /**
- * npm run worker:<group>: one process serving one task queue (orchestrator, insights, images,
- * campaign), so each group retries, times out and scales on its own. Run several copies of a
+ * npm run worker:<group>: one process serving one task queue (orchestrator, analysis, images,
+ * video, campaign), so each group retries, times out and scales on its own. Run several copies of a
  * group to scale it; its concurrency and queue rate come from config.
  */
 import { NativeConnection } from '@temporalio/worker';

@@ -4,7 +4,7 @@
  * the client alike.
  */
 import { z } from 'zod';
-import type { FetchInsightsResult } from '../activities/insights';
+import type { FetchInsightsResult } from '../activities/analysis';
 import type { RootCause } from './failure';
 
 import { POLICIES } from '../temporal-config/policies';

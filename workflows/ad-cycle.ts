@@ -19,7 +19,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { FetchInsightsResult, PlanCycleResult } from '../activities/insights';
+import type { FetchInsightsResult, PlanCycleResult } from '../activities/analysis';
 import { AdAccountIdKey, AdHooksKey, AdsLaunchedKey, CreativeFormatsKey, CycleOutcomeKey } from '../temporal-config/search-attributes';
 import { accountStopped, failureMessage } from './activity-errors';
 import {
@@ -33,7 +33,7 @@ import {
   type KieCallbackArgs,
   type SetLaunchesPausedArgs,
 } from './ad-cycle-types';
-import { campaignActs, insightsActs } from './cycle-activities';
+import { analysisActs, campaignActs } from './cycle-activities';
 import { createdOnMeta, cycleOutcome, generationCostUsd, notLaunchedDecisions } from './cycle-outcome';
 import { createCycleRun, type CycleRun } from './cycle-run';
 import { CycleState } from './cycle-state';
@@ -93,10 +93,10 @@ function kieCallback(state: CycleState, args: KieCallbackArgs): void {
 async function prepare(run: CycleRun): Promise<{ insights: FetchInsightsResult; plan: PlanCycleResult; decisions: string[] }> {
   const { input, state, accountId, cycleId } = run;
   run.stage('insights');
-  const insights = await insightsActs.fetchInsights({ accountId, cycleId });
+  const insights = await analysisActs.fetchInsights({ accountId, cycleId });
 
   run.stage('planning');
-  const plan = await insightsActs.planCycle({ accountId, cycleId, wanted: input.adsPerRun, policy: input.policy, format: input.format });
+  const plan = await analysisActs.planCycle({ accountId, cycleId, wanted: input.adsPerRun, policy: input.policy, format: input.format });
   state.plan(plan.slots);
   if (plan.slots.length) {
     upsertSearchAttributes([
@@ -147,13 +147,13 @@ async function finish(
     insights,
     policy: plan.policy,
     bestHook: plan.bestHook,
-    findings: plan.insights,
+    findings: plan.findings,
     decisions: [...decisions, ...notLaunchedDecisions(slots)],
     slots,
     created,
     generationCostUsd: generationCostUsd(slots),
   };
-  await insightsActs.recordCycle({ accountId, cycleId, status: outcome, result });
+  await analysisActs.recordCycle({ accountId, cycleId, status: outcome, result });
   upsertSearchAttributes([
     { key: CycleOutcomeKey, value: outcome },
     { key: AdsLaunchedKey, value: created.adIds.length },
@@ -172,7 +172,7 @@ async function failCycle(run: CycleRun, err: unknown, startedAt: string): Promis
   run.stage('failed');
   const failed = { cycleId, accountId, status: 'failed', startedAt, finishedAt: new Date().toISOString(), failure, slots: state.status().slots };
   try {
-    await insightsActs.recordCycle({ accountId, cycleId, status: 'failed', result: failed });
+    await analysisActs.recordCycle({ accountId, cycleId, status: 'failed', result: failed });
   } catch (recordErr) {
     log.error('could not record the failed cycle', { cycleId, error: failureMessage(recordErr) });
   }

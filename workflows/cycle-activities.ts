@@ -4,15 +4,15 @@
  * code enters the workflow bundle.
  */
 import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
+import type { AnalysisActivities } from '../activities/analysis';
 import type { CampaignActivities } from '../activities/campaign';
 import type { ImageActivities } from '../activities/images';
-import type { InsightsActivities } from '../activities/insights';
 import type { VideoActivities } from '../activities/video';
 import { TaskQueues } from '../temporal-config/queues';
 import { RETRY_NON_RETRYABLE } from '../temporal-config/retry';
 
-export const insightsActs = proxyActivities<InsightsActivities>({
-  taskQueue: TaskQueues.insights,
+export const analysisActs = proxyActivities<AnalysisActivities>({
+  taskQueue: TaskQueues.analysis,
   startToCloseTimeout: '2m', // one paged insights pull or one scoring pass
   heartbeatTimeout: '1m',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 6, nonRetryableErrorTypes: [...RETRY_NON_RETRYABLE] },

@@ -9,7 +9,7 @@
  *
  * Pure: no Temporal import, no I/O, so it is unit-tested without a server.
  */
-import type { PlannedSlot } from '../activities/insights';
+import type { PlannedSlot } from '../activities/analysis';
 import type { CycleFailure, CycleStage, CycleStatus, SlotResult, SlotStatus } from './ad-cycle-types';
 import { describeCause, type RootCause } from './failure';
 

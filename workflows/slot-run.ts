@@ -8,11 +8,11 @@
  * within one workflow task and break replay. Change their shape only behind patched().
  */
 import { ApplicationFailure, CancellationScope, condition } from '@temporalio/workflow';
-import type { PlannedSlot } from '../activities/insights';
+import type { PlannedSlot } from '../activities/analysis';
 import type { LaunchCreativeResult } from '../activities/campaign';
 import type { FinishVideoResult } from '../activities/video';
 import { failureCostUsd, failureMessage, isSkip } from './activity-errors';
-import { campaignActs, imageActs, insightsActs, videoActs, videoWait } from './cycle-activities';
+import { analysisActs, campaignActs, imageActs, videoActs, videoWait } from './cycle-activities';
 import type { CycleRun } from './cycle-run';
 import type { Generated } from './cycle-state';
 import { rootCause } from './failure';
@@ -88,7 +88,7 @@ async function generateVideo(run: CycleRun, planned: PlannedSlot, i: number): Pr
 /** Records why slot `i` did not go live. */
 function recordFailure(run: CycleRun, i: number): Promise<void> {
   const slot = run.state.slots[i]!;
-  return insightsActs.recordSlotFailure({
+  return analysisActs.recordSlotFailure({
     accountId: run.accountId,
     cycleId: run.cycleId,
     slot: slot.slot,

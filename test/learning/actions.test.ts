@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decideActions } from '../../learning/actions';
 import { committedSpendCents, launchCapacity, launchCapacityDetail } from '../../learning/capacity';
 import { planCycle } from '../../learning/cycle';
-import { insightTexts } from '../../learning/insights';
+import { findingTexts } from '../../learning/findings';
 import { lossCheck } from '../../learning/loss-check';
 import type { CreativeState, LearningModel } from '../../learning/model';
 import { DEFAULT_PARAMS, resolveParams } from '../../learning/params';
@@ -295,7 +295,7 @@ describe('caps', () => {
         .map((d) => d.creativeId)
         .sort(),
     ).toEqual(['c2', 'c3']);
-    const texts = insightTexts(scoreHooks({ hooks: hooks(4), evidence: four, nowMs: input.nowMs }), lowered).filter((t) => t.kind === 'pause');
+    const texts = findingTexts(scoreHooks({ hooks: hooks(4), evidence: four, nowMs: input.nowMs }), lowered).filter((t) => t.kind === 'pause');
     expect(texts.map((t) => t.text)).toEqual([
       expect.stringMatching(/^Creative "c0" \(hook "h0"\) paused: over the daily spend cap/),
       expect.stringMatching(/^Creative "c1"/),

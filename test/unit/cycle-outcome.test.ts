@@ -3,7 +3,7 @@
  * produce those states. Plain vitest: no Temporal server, no workflow sandbox.
  */
 import { describe, expect, it } from 'vitest';
-import type { PlannedSlot } from '../../activities/insights';
+import type { PlannedSlot } from '../../activities/analysis';
 import type { SlotStatus } from '../../workflows/ad-cycle-types';
 import { createdOnMeta, cycleOutcome, generationCostUsd, notLaunchedDecisions } from '../../workflows/cycle-outcome';
 import { CycleState, IllegalTransition } from '../../workflows/cycle-state';

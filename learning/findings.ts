@@ -1,5 +1,5 @@
 /**
- * Human-readable insights for one cycle, each with the probability that backs it. The lead
+ * Human-readable findings for one cycle, each with the probability that backs it. The lead
  * stores them as rows; the wording is meant for the account owner, not for engineers.
  */
 import { OVER_CAP } from './capacity';
@@ -7,8 +7,8 @@ import { fmt, pct, prob, usd } from './format';
 import type { ScoreHooksResult } from './scoring';
 import type { Decision, GroupScore } from './types';
 
-/** One insight sentence. */
-export interface Insight {
+/** One finding: a sentence and the probability behind it. */
+export interface Finding {
   kind: 'best-hook' | 'best-angle' | 'best-style' | 'regime-change' | 'pause' | 'deferred-pause' | 'scale' | 'launch' | 'skip-launch';
   /** Hook id, creative id, angle or style the sentence is about. */
   subject: string;
@@ -17,9 +17,9 @@ export interface Insight {
   confidence: number;
 }
 
-/** Builds the cycle's insight sentences from the scores and the decisions. */
-export function insightTexts(scores: ScoreHooksResult, decisions: Decision[]): Insight[] {
-  const out: Insight[] = [];
+/** Builds the cycle's findings from the scores and the decisions. */
+export function findingTexts(scores: ScoreHooksResult, decisions: Decision[]): Finding[] {
+  const out: Finding[] = [];
   const judged = scores.hooks.filter((h) => h.judged);
   const best = scores.hooks.find((h) => h.hookId === scores.bestHookId);
   if (best) {

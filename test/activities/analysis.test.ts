@@ -1,21 +1,21 @@
 /**
- * The insights activities against a fake Meta client and a temp DB, in MockActivityEnvironment:
+ * The analysis activities against a fake Meta client and a temp DB, in MockActivityEnvironment:
  * fetchInsights stores Meta's rows and takes Meta's word on live ads (a disapproved ad frees its
- * slot with an insight, a deleted one too, an ad set budget edited in Ads Manager is what the cap
+ * slot with a finding, a deleted one too, an ad set budget edited in Ads Manager is what the cap
  * counts), and planCycle gives each slot its format with the same seeded draw on every retry.
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { createInsightsActivities } from '../../activities/insights';
+import { createAnalysisActivities } from '../../activities/analysis';
 import { MetaApiError, type MetaClient } from '../../activities/ports/meta-client';
 import { createCreativeStore } from '../../db/creatives';
-import { insights, performance } from '../../db/schema';
+import { findings, performance } from '../../db/schema';
 import { ACCOUNT, accounts, fakeMeta, launchedCreative, NOW, resolves, runIn, tempDb } from './fixtures';
 
-function insightsActs(meta: MetaClient, overrides: Parameters<typeof accounts>[1] = {}) {
+function analysisActs(meta: MetaClient, overrides: Parameters<typeof accounts>[1] = {}) {
   const t = tempDb();
-  const acts = createInsightsActivities({
+  const acts = createAnalysisActivities({
     db: t.db,
     creatives: t.creatives,
     accounts: accounts(meta, overrides),
@@ -29,14 +29,14 @@ function insightsActs(meta: MetaClient, overrides: Parameters<typeof accounts>[1
 const noRows = resolves([]);
 
 describe('fetchInsights', () => {
-  it('marks a disapproved ad paused with Meta’s reason and an insight, freeing its slot', async () => {
+  it('marks a disapproved ad paused with Meta’s reason and a finding, freeing its slot', async () => {
     const review = { global: { 'Misleading claims': 'The ad promises results.' } };
     const meta = fakeMeta({
       adInsights: noRows,
       adStates: resolves([{ id: 'ad-earlier-0', adset_id: 'adset-earlier-0', effective_status: 'DISAPPROVED', ad_review_feedback: review }]),
       adSetBudgets: resolves(new Map([['adset-earlier-0', 500]])),
     });
-    const { acts, env, creatives, db } = insightsActs(meta);
+    const { acts, env, creatives, db } = analysisActs(meta);
     const live = launchedCreative(creatives, 'earlier', 0);
     expect(live.adId).toBe('ad-earlier-0');
 
@@ -44,7 +44,7 @@ describe('fetchInsights', () => {
 
     expect(result.reconciled).toEqual({ disapproved: [live.id], stoppedOutside: [], budgetsChanged: [] });
     expect(creatives.get(live.id)).toMatchObject({ status: 'paused', failReason: 'disapproved by Meta: Misleading claims', pausedAt: NOW.toISOString() });
-    expect(db.select().from(insights).where(eq(insights.cycleId, 'cycle-7')).all()).toEqual([
+    expect(db.select().from(findings).where(eq(findings.cycleId, 'cycle-7')).all()).toEqual([
       expect.objectContaining({
         kind: 'disapproved',
         subject: live.id,
@@ -66,7 +66,7 @@ describe('fetchInsights', () => {
       adSetBudgets: resolves(new Map([['adset-earlier-1', 900]])),
       getStatus: async () => Promise.reject(new MetaApiError('read status', 400, 100, 33, false, 'Object does not exist')),
     });
-    const { acts, env, db } = insightsActs(meta);
+    const { acts, env, db } = analysisActs(meta);
     // Launched two hours ago: old enough to be asked for directly when the edge does not list it.
     const earlier = createCreativeStore(db, () => new Date(NOW.getTime() - 2 * 3_600_000));
     const gone = launchedCreative(earlier, 'earlier', 0);
@@ -82,7 +82,7 @@ describe('fetchInsights', () => {
     expect(
       db
         .select()
-        .from(insights)
+        .from(findings)
         .all()
         .map((i) => i.kind)
         .sort(),
@@ -92,7 +92,7 @@ describe('fetchInsights', () => {
 
 describe('planCycle', () => {
   it('gives each slot its format by the seeded draw, the same on a retry, within the formats its hook allows', async () => {
-    const { acts, env } = insightsActs(fakeMeta({}), { videoShare: 0.5 });
+    const { acts, env } = analysisActs(fakeMeta({}), { videoShare: 0.5 });
     const plan = await runIn(env, acts.planCycle, { accountId: ACCOUNT, cycleId: 'cycle-9', wanted: 3 });
     const again = await runIn(env, acts.planCycle, { accountId: ACCOUNT, cycleId: 'cycle-9', wanted: 3 });
     expect(plan.slots.length).toBeGreaterThan(0);

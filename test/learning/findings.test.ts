@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { planCycle } from '../../learning/cycle';
-import { insightTexts } from '../../learning/insights';
+import { findingTexts } from '../../learning/findings';
 import { scoreHooks } from '../../learning/scoring';
 import { caps, creative, DAY, hooks, NOW } from './fixtures';
 
-describe('insights and the cycle plan', () => {
+describe('findings and the cycle plan', () => {
   const evidence = [
     creative('a', 'h0', 20_000, 420, { ageHours: 240 }),
     creative('b', 'h1', 20_000, 200, { ageHours: 240 }),
@@ -23,7 +23,7 @@ describe('insights and the cycle plan', () => {
       policy: 'thompson',
     });
     const scores = scoreHooks({ hooks: hooks(4), evidence, nowMs: NOW, policy: 'thompson' });
-    const texts = insightTexts(scores, plan.decisions);
+    const texts = findingTexts(scores, plan.decisions);
     const best = texts.find((t) => t.kind === 'best-hook')!;
     expect(best.subject).toBe('h0');
     expect(best.text).toMatch(/^Hook "h0" is the best of 3 tested hooks with probability (0\.\d\d|1\.00) \(CTR 2\.09 %, 90 % interval/);
@@ -77,7 +77,7 @@ describe('insights and the cycle plan', () => {
     expect(plan.choice).toBeNull();
     const skip = plan.decisions.find((d) => d.kind === 'skip-launch')!;
     expect(skip.reason).toMatch(/live-ad cap reached \(2 of 2\)/);
-    const texts = insightTexts(scoreHooks({ hooks: hooks(4), evidence, nowMs: NOW }), plan.decisions);
+    const texts = findingTexts(scoreHooks({ hooks: hooks(4), evidence, nowMs: NOW }), plan.decisions);
     expect(texts.some((t) => t.kind === 'skip-launch' && t.text.startsWith('No launch this cycle'))).toBe(true);
   });
   it("says when a hook's CTR has changed and since when", () => {
@@ -98,7 +98,7 @@ describe('insights and the cycle plan', () => {
       creative('new', 'h0', 2000, 8, { ageHours: 4 * 24, daily: days(10, 4, 2) }),
     ];
     const scores = scoreHooks({ hooks: hooks(2), evidence, nowMs: NOW, policy: 'thompson-changepoint' });
-    const change = insightTexts(scores, []).find((t) => t.kind === 'regime-change')!;
+    const change = findingTexts(scores, []).find((t) => t.kind === 'regime-change')!;
     const since = new Date(start + 10 * DAY).toISOString().slice(0, 10);
     expect(change.subject).toBe('h0');
     expect(change.text).toMatch(
@@ -108,6 +108,6 @@ describe('insights and the cycle plan', () => {
     );
     // The plain Thompson policy has no change model and says nothing of the kind.
     const plain = scoreHooks({ hooks: hooks(2), evidence, nowMs: NOW, policy: 'thompson' });
-    expect(insightTexts(plain, []).some((t) => t.kind === 'regime-change')).toBe(false);
+    expect(findingTexts(plain, []).some((t) => t.kind === 'regime-change')).toBe(false);
   });
 });

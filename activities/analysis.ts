@@ -1,5 +1,5 @@
 /**
- * Insights activities (queue `ad-insights`): Meta reads, metrics, scoring, hook choice and the
+ * Analysis activities (queue `ad-analysis`): Meta reads, metrics, scoring, hook choice and the
  * DB writes that go with them. The statistics live in learning/ (pure code, also run by HookBench);
  * these activities only move data between Meta, the DB and that code, and record what was decided:
  * meta-insights.ts pulls Meta's numbers, reconcile.ts takes Meta's word on live ads, plan.ts plans.
@@ -18,7 +18,8 @@ import { reconcileLive, type Reconciled } from './reconcile';
 
 export type { Reconciled } from './reconcile';
 
-export interface InsightsDeps {
+/** What the analysis activities need, injected from workers/deps.ts. */
+export interface AnalysisDeps {
   db: Db;
   creatives: CreativeStore;
   accounts: Accounts;
@@ -74,10 +75,11 @@ export interface PlanCycleResult {
   skipped: Array<{ reason: string }>;
   actions: CreativeAction[];
   bestHook?: { hookId: string; probability: number };
-  insights: string[];
+  /** The first findings of the plan, as sentences (all of them are in the `findings` table). */
+  findings: string[];
 }
 
-export function createInsightsActivities(deps: InsightsDeps) {
+export function createAnalysisActivities(deps: AnalysisDeps) {
   const now = deps.now ?? (() => new Date());
   const ctx: PlanCtx = { db: deps.db, creatives: deps.creatives, accounts: deps.accounts, creditUsd: deps.creditUsd, now };
 
@@ -93,7 +95,7 @@ export function createInsightsActivities(deps: InsightsDeps) {
 
     /**
      * Scores creatives and hooks, decides pauses/scales, chooses the hooks of this cycle's launches
-     * (seeded by the cycle id, so a retry chooses the same), and writes insights and the audit trail.
+     * (seeded by the cycle id, so a retry chooses the same), and writes findings and the audit trail.
      */
     planCycle: async (input: PlanCycleInput): Promise<PlanCycleResult> => planCycle(ctx, input),
 
@@ -109,4 +111,4 @@ export function createInsightsActivities(deps: InsightsDeps) {
   };
 }
 
-export type InsightsActivities = ReturnType<typeof createInsightsActivities>;
+export type AnalysisActivities = ReturnType<typeof createAnalysisActivities>;

@@ -1,0 +1,1 @@
+ALTER TABLE `insights` RENAME TO `findings`;
