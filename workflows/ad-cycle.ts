@@ -147,7 +147,8 @@ async function finish(
     insights,
     policy: plan.policy,
     bestHook: plan.bestHook,
-    findings: plan.findings,
+    // A plan recorded by a worker from before the rename carries them as `insights`.
+    findings: plan.findings ?? (plan as { insights?: string[] }).insights ?? [],
     decisions: [...decisions, ...notLaunchedDecisions(slots)],
     slots,
     created,
