@@ -36,10 +36,11 @@ function scheduleOptions(s: ScheduleSettings, launchesPaused = false): ScheduleO
 }
 
 /** Creates the schedule, or brings an existing one to the configured spec (idempotent). */
-export async function ensureSchedule(client: Client, s: ScheduleSettings): Promise<'created' | 'updated'> {
+export async function ensureSchedule(client: Client, s: ScheduleSettings, opts_: { triggerImmediately?: boolean } = {}): Promise<'created' | 'updated'> {
   const opts = scheduleOptions(s);
   try {
-    await client.schedule.create(opts);
+    // A new schedule may run its first cycle at once instead of waiting for the first interval.
+    await client.schedule.create(opts_.triggerImmediately ? { ...opts, state: { ...opts.state, triggerImmediately: true } } : opts);
     return 'created';
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
@@ -75,11 +76,11 @@ export interface SyncReport {
 
 /**
  * Keeps one schedule per account in step with the accounts file: an enabled account gets its
- * schedule (created, or updated to its interval and input; unpaused if this sync had paused it for
+ * schedule (created, with its first cycle at once when `firstCycleNow`; or updated to its interval and input; unpaused if this sync had paused it for
  * being disabled); a disabled or removed account has its schedule paused with a note saying why.
  * A schedule paused by a person (or by pause-on-failure) stays paused.
  */
-export async function syncSchedules(client: Client, accounts: ScheduledAccount[]): Promise<SyncReport> {
+export async function syncSchedules(client: Client, accounts: ScheduledAccount[], opts: { firstCycleNow?: boolean } = {}): Promise<SyncReport> {
   const report: SyncReport = { created: [], updated: [], paused: [] };
   const configured = new Set(accounts.map((a) => scheduleId(a.accountId)));
   for (const a of accounts) {
@@ -88,7 +89,7 @@ export async function syncSchedules(client: Client, accounts: ScheduledAccount[]
       if (await pauseIfRunning(client, id, `${DISABLED_NOTE}; ${LIVE_ADS_HINT}`)) report.paused.push({ scheduleId: id, why: DISABLED_NOTE });
       continue;
     }
-    const how = await ensureSchedule(client, a);
+    const how = await ensureSchedule(client, a, { triggerImmediately: opts.firstCycleNow });
     report[how].push(id);
     const handle = client.schedule.getHandle(id);
     const { state } = await handle.describe();

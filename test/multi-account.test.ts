@@ -118,6 +118,18 @@ describe('npm start with an accounts file', () => {
       await expect.poll(() => log.includes('schedules in step with the accounts'), { timeout: 60_000, interval: 500 }).toBe(true);
       expect(await describeSchedule(one.id)).toMatchObject({ paused: false });
       expect(await describeSchedule(two.id)).toMatchObject({ paused: false });
+      // The first cycle of each account starts at once, not at the first interval (a day away here), and completes.
+      for (const a of [one, two]) {
+        await expect
+          .poll(async () => (await testEnv.schedule.getHandle(scheduleId(a.id)).describe()).info.recentActions.length, { timeout: 20_000, interval: 500 })
+          .toBe(1);
+        const [first] = (await testEnv.schedule.getHandle(scheduleId(a.id)).describe()).info.recentActions;
+        await testEnv.workflow.getHandle(first!.action.workflow.workflowId).result();
+      }
+      // Not a terminal: one JSON object a line, and no webpack build report at info level.
+      const lines = log.split('\n').filter(Boolean);
+      expect(lines.every((l) => l.startsWith('{'))).toBe(true);
+      expect(log).not.toContain('workflow-bundle-');
 
       // Edit: the second account is disabled, a third is added.
       writeAccounts(dir, [one, { ...two, enabled: false }, three]);

@@ -2,7 +2,7 @@
  * One Worker per task queue, each with its own concurrency and rate limit. A process may run one
  * group (`npm run worker:<group>`) or all of them (`npm start`); the wiring is the same.
  */
-import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/env';
 import { TaskQueues } from '../temporal-config/queues';
@@ -16,6 +16,14 @@ export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', imp
 type Activities = ReturnType<typeof buildActivities>;
 type Extra = { workflowBundle?: { code: string } };
 
+/**
+ * The workflow bundle, built once per process and shared by its workers. Webpack's build report is
+ * kept out of the info-level log (only warnings and errors of the build are shown).
+ */
+export function buildWorkflowBundle(): Promise<{ code: string }> {
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+}
+
 /** What differs between the groups' workers; everything else is common (see createWorker). */
 interface GroupSpec {
   taskQueue: string;
@@ -27,7 +35,7 @@ interface GroupSpec {
 const GROUP_SPECS: Record<Group, GroupSpec> = {
   orchestrator: {
     taskQueue: TaskQueues.orchestrator,
-    options: (_config, extra) => (extra.workflowBundle ? { workflowBundle: extra.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    options: (_config, extra) => ({ workflowBundle: extra.workflowBundle }),
   },
   analysis: {
     taskQueue: TaskQueues.analysis,
@@ -67,6 +75,7 @@ export async function createWorker(
   extra: Extra = {},
 ): Promise<Worker> {
   const spec = GROUP_SPECS[group];
+  if (group === 'orchestrator' && !extra.workflowBundle) extra = { ...extra, workflowBundle: await buildWorkflowBundle() };
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,

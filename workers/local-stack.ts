@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { Config } from '../config/env';
 import { startKieSimulator } from '../simulators/kie';
 import { startMetaSimulator } from '../simulators/meta';
-import { createWorker, GROUPS } from './create-workers';
+import { buildWorkflowBundle, createWorker, GROUPS } from './create-workers';
 import { buildActivities } from './deps';
 import { startCallbackServer } from '../client/callback-server';
 import { canConnect, ensureTemporalServer, type RunningServer } from '../scripts/temporal-server';
@@ -89,7 +89,8 @@ export async function startLocalStack(config: Config, opts: { ui: boolean; log: 
   let acts: ReturnType<typeof buildActivities> | undefined;
   const activities = () => (acts ??= buildActivities(config));
   const workers: Worker[] = [];
-  for (const g of GROUPS) workers.push(await createWorker(g, native, config, activities));
+  const workflowBundle = await buildWorkflowBundle();
+  for (const g of GROUPS) workers.push(await createWorker(g, native, config, activities, { workflowBundle }));
   const running = Promise.all(workers.map((w) => w.run())).then(() => undefined);
   closers.unshift(async () => {
     for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();

@@ -20,8 +20,16 @@ const REDACT = [
 ];
 
 export function makeLogger(level: string) {
+  const options = { level, redact: { paths: REDACT, censor: '[redacted]' }, base: { pid: process.pid } };
   // stderr: stdout is kept for machine-readable output (npm run cycle prints one JSON line).
-  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' }, base: { pid: process.pid } }, pino.destination(2));
+  // Readable lines for a person at a terminal; one JSON object a line for files and log shippers.
+  if (process.stderr.isTTY && process.env.LOG_FORMAT !== 'json') {
+    return pino({
+      ...options,
+      transport: { target: 'pino-pretty', options: { destination: 2, colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } },
+    });
+  }
+  return pino(options, pino.destination(2));
 }
 
 const toTemporalLevel = (l: string): LogLevel => (['trace', 'debug', 'info', 'warn', 'error'].includes(l) ? (l.toUpperCase() as LogLevel) : 'ERROR');

@@ -29,7 +29,8 @@ async function run() {
   const stack = await startLocalStack(config, { ui: true, log: (m) => logger.info(m) });
   stack.services.forEach((s) => logger.info(s));
   const sync = async (c: Config) => {
-    const report = await syncSchedules(stack.client, scheduled(c));
+    // A new account's first cycle starts at once; then every interval.
+    const report = await syncSchedules(stack.client, scheduled(c), { firstCycleNow: true });
     logger.info(
       { ...report, accounts: c.accounts.map((a) => ({ id: a.id, name: a.name, enabled: a.enabled, every: `${a.intervalSeconds}s`, meta: a.meta.mode })) },
       'schedules in step with the accounts',

@@ -5,7 +5,7 @@
  */
 import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +17,7 @@ import { manualWorkflowId, TaskQueues } from '../../temporal-config/queues';
 import { startCallbackServer } from '../../client/callback-server';
 import { freePort } from '../../scripts/temporal-server';
 import { AdAccountIdKey } from '../../temporal-config/search-attributes';
-import { createWorker, GROUPS, WORKFLOWS_PATH, type Group } from '../../workers/create-workers';
+import { buildWorkflowBundle, createWorker, GROUPS, type Group } from '../../workers/create-workers';
 import { buildActivities } from '../../workers/deps';
 import { adCycleWorkflow } from '../../workflows/ad-cycle';
 import type { AdCycleInput } from '../../workflows/ad-cycle-types';
@@ -49,7 +49,7 @@ export async function startTestStack(
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
   }
-  bundle ??= await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  bundle ??= await buildWorkflowBundle();
   const meta = await startMetaSimulator({ timeScale: 60, ...opts.meta });
   const kie = await startKieSimulator({ timeScale: 200, ...opts.kie });
   const address = opts.address ?? inject('temporalAddress');
