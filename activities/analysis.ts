@@ -12,6 +12,7 @@ import type { PolicyName } from '../learning';
 import type { Accounts } from './accounts';
 import type { CreativeAction } from './budget-actions';
 import { mapErrors } from './errors';
+import { recordCycleMetrics } from './metrics';
 import { pullInsights, type PulledInsights } from './meta-insights';
 import { planCycle, type PlanCtx } from './plan';
 import { reconcileLive, type Reconciled } from './reconcile';
@@ -106,8 +107,22 @@ export function createAnalysisActivities(deps: AnalysisDeps) {
     recordSlotFailure: async ({ accountId, cycleId, slot, hookId, format, status, reason }: RecordSlotFailureInput): Promise<void> =>
       deps.creatives.slotFailed({ id: creativeIdOf(cycleId, slot), accountId, cycleId, slot, hookId, format, status, reason }),
 
-    /** Writes the cycle's final record (status and typed result) to the DB. */
-    recordCycle: async (c: { accountId: string; cycleId: string; status: string; result: unknown }): Promise<void> => recordCycle(deps.db, c, now()),
+    /** Writes the cycle's final record (status and typed result) to the DB, and the account's metrics. */
+    recordCycle: async (c: { accountId: string; cycleId: string; status: string; result: unknown }): Promise<void> => {
+      recordCycle(deps.db, c, now());
+      const { caps } = deps.accounts(c.accountId);
+      const cap = deps.creatives.spendCap(c.accountId, caps, deps.creditUsd);
+      const slots = (c.result as { slots?: Array<{ status: string; format: string }> } | undefined)?.slots ?? [];
+      recordCycleMetrics({
+        accountId: c.accountId,
+        outcome: c.status,
+        launched: slots.filter((s) => s.status === 'launched'),
+        liveAds: cap.liveAds,
+        committedCents: cap.committedCents,
+        capCents: caps.totalDailySpendCapCents,
+        kieCreditsToday: cap.creditsToday,
+      });
+    },
   };
 }
 

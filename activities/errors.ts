@@ -5,6 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { IllegalCreativeTransition } from '../db/creative-lifecycle';
+import { countFailure } from './metrics';
 import { KieApiError } from './ports/kie-client';
 import { MetaApiError } from './ports/meta-client';
 import type { NonRetryableType } from '../temporal-config/retry';
@@ -69,11 +70,13 @@ export function toFailure(err: unknown): unknown {
   return err;
 }
 
-/** Wraps an activity body so API errors leave it as the right Temporal failure. */
+/** Wraps an activity body so API errors leave it as the right Temporal failure, counted by type. */
 export async function mapErrors<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    throw toFailure(err);
+    const failure = toFailure(err);
+    countFailure(failure instanceof ApplicationFailure ? (failure.type ?? 'ApplicationFailure') : failure instanceof Error ? failure.name : 'Error');
+    throw failure;
   }
 }

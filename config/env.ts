@@ -109,6 +109,9 @@ const EnvSchema = z.object({
   IMAGES_RATE_PER_SEC: z.coerce.number().positive().default(1.5), // Kie: 20 creates / 10 s per account
   CAMPAIGN_RATE_PER_SEC: z.coerce.number().positive().default(2),
 
+  // Prometheus /metrics of this process (SDK and maa_* series). `npm start` serves it on 9464 when
+  // unset; a `npm run worker:<group>` process only when set (processes on one host need one port each).
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   START_EMBEDDED_TEMPORAL: bool(true),
 });
@@ -255,6 +258,7 @@ function toConfig(e: Env, env: Record<string, string | undefined>) {
       campaign: { concurrency: e.CAMPAIGN_CONCURRENCY, ratePerSecond: e.CAMPAIGN_RATE_PER_SEC },
     },
     logLevel: e.LOG_LEVEL,
+    metricsPort: e.METRICS_PORT,
   };
 }
 

@@ -98,6 +98,7 @@ describe('npm start with an accounts file', () => {
       META_SIM_PORT: String(await freePort()),
       KIE_SIM_PORT: String(await freePort()),
       CALLBACK_PORT: String(await freePort()),
+      METRICS_PORT: String(await freePort()),
       LOG_LEVEL: 'info',
     };
     const child = spawn(process.execPath, ['--import', 'tsx', 'workers/start.ts'], { cwd: ROOT, env });

@@ -34,8 +34,12 @@ export function makeLogger(level: string) {
 
 const toTemporalLevel = (l: string): LogLevel => (['trace', 'debug', 'info', 'warn', 'error'].includes(l) ? (l.toUpperCase() as LogLevel) : 'ERROR');
 
-/** Routes Temporal's own logs (workers, activities, workflow `log`) to pino. Call once per process. */
-export function installTemporalLogging(logger: pino.Logger, level: string) {
+/**
+ * Routes Temporal's own logs (workers, activities, workflow `log`) to pino, and serves the
+ * runtime's Prometheus metrics (the SDK's and the agent's `maa_*` series) on `metricsPort` when
+ * given. Call once per process.
+ */
+export function installTemporalLogging(logger: pino.Logger, level: string, metricsPort?: number) {
   Runtime.install({
     logger: new DefaultLogger(toTemporalLevel(level === 'silent' || level === 'fatal' ? 'error' : level), (entry) => {
       const { level: l, message, meta } = entry;
@@ -44,6 +48,9 @@ export function installTemporalLogging(logger: pino.Logger, level: string) {
       const fn = l === 'TRACE' ? 'trace' : l === 'DEBUG' ? 'debug' : l === 'INFO' ? 'info' : l === 'WARN' ? 'warn' : 'error';
       logger[fn]({ ...(meta ?? {}) }, message);
     }),
-    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+      ...(metricsPort ? { metrics: { prometheus: { bindAddress: `0.0.0.0:${metricsPort}` } } } : {}),
+    },
   });
 }

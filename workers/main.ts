@@ -14,7 +14,7 @@ async function run() {
   if (!GROUPS.includes(group)) throw new Error(`usage: tsx workers/main.ts <${GROUPS.join('|')}>`);
   const config = loadConfig();
   const logger = makeLogger(config.logLevel);
-  installTemporalLogging(logger, config.logLevel);
+  installTemporalLogging(logger, config.logLevel, config.metricsPort);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   let acts: ReturnType<typeof buildActivities> | undefined;
   try {

@@ -11,6 +11,9 @@ import { syncSchedules } from '../client/schedule-ops';
 import { startLocalStack } from './local-stack';
 import { installTemporalLogging, makeLogger } from './logger';
 
+/** Where `npm start` serves Prometheus metrics unless METRICS_PORT says otherwise. */
+const DEFAULT_METRICS_PORT = 9464;
+
 /** The schedules' view of the configured accounts. */
 const scheduled = (config: Config) =>
   config.accounts.map((a) => ({ accountId: a.id, intervalSeconds: a.intervalSeconds, adsPerRun: a.adsPerRun, policy: a.policy, enabled: a.enabled }));
@@ -18,7 +21,7 @@ const scheduled = (config: Config) =>
 async function run() {
   const config = loadConfig();
   const logger = makeLogger(config.logLevel);
-  installTemporalLogging(logger, config.logLevel);
+  installTemporalLogging(logger, config.logLevel, config.metricsPort ?? DEFAULT_METRICS_PORT);
   const simulated = config.accounts.filter((a) => a.meta.mode === 'simulator').map((a) => a.id);
   if (simulated.length || config.kie.mode === 'simulator') {
     logger.warn(

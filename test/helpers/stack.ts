@@ -43,10 +43,20 @@ export interface TestStack {
 let seq = 0;
 
 export async function startTestStack(
-  opts: { env?: Record<string, string>; meta?: MetaSimOptions; kie?: KieSimOptions; address?: string; groups?: Group[]; simClock?: boolean } = {},
+  opts: {
+    env?: Record<string, string>;
+    meta?: MetaSimOptions;
+    kie?: KieSimOptions;
+    address?: string;
+    groups?: Group[];
+    simClock?: boolean;
+    metricsPort?: number;
+  } = {},
 ): Promise<TestStack> {
   if (!runtimeInstalled) {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    // metricsPort: the runtime serves Prometheus /metrics there (once per test process).
+    const metrics = opts.metricsPort ? { metrics: { prometheus: { bindAddress: `127.0.0.1:${opts.metricsPort}` } } } : {};
+    Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { ...metrics } });
     runtimeInstalled = true;
   }
   bundle ??= await buildWorkflowBundle();
