@@ -97,6 +97,11 @@ const EnvSchema = z.object({
   KIE_WEBHOOK_HMAC_KEY: optionalSecret, // Kie's webhook signature key, when enabled on the account
   CALLBACK_TOKEN_SECRET: optionalSecret, // signs per-task callback tokens when no HMAC key is set
 
+  // The trigger API (npm start): off unless API_TOKEN is set; every route but /healthz needs it as a bearer token.
+  API_TOKEN: optionalSecret,
+  API_PORT: int(8791, 0),
+  API_HOST: z.string().default('127.0.0.1'),
+
   META_SIM_PORT: int(8788, 0),
   KIE_SIM_PORT: int(8789, 0),
   SIM_TIME_SCALE: z.coerce.number().positive().default(60),
@@ -249,6 +254,7 @@ function toConfig(e: Env, env: Record<string, string | undefined>) {
       hmacKey: e.KIE_WEBHOOK_HMAC_KEY,
       tokenSecret: e.CALLBACK_TOKEN_SECRET ?? e.KIE_API_KEY ?? 'sim-callback-secret',
     },
+    api: { token: e.API_TOKEN, port: e.API_PORT, host: e.API_HOST },
     simTimeScale: e.SIM_TIME_SCALE,
     httpTimeoutMs: e.HTTP_TIMEOUT_MS,
     workers: {

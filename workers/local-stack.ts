@@ -16,6 +16,7 @@ import { startKieSimulator } from '../simulators/kie';
 import { startMetaSimulator } from '../simulators/meta';
 import { buildWorkflowBundle, createWorker, GROUPS } from './create-workers';
 import { buildActivities } from './deps';
+import { startApiServer } from '../client/api-server';
 import { startCallbackServer } from '../client/callback-server';
 import { canConnect, ensureTemporalServer, type RunningServer } from '../scripts/temporal-server';
 
@@ -32,7 +33,7 @@ export interface LocalStack {
   shutdown(): Promise<void>;
 }
 
-export async function startLocalStack(config: Config, opts: { ui: boolean; log: (msg: string) => void }): Promise<LocalStack> {
+export async function startLocalStack(config: Config, opts: { ui: boolean; api?: boolean; log: (msg: string) => void }): Promise<LocalStack> {
   const { log } = opts;
   const closers: Array<() => Promise<void>> = [];
   const services: string[] = [];
@@ -88,7 +89,24 @@ export async function startLocalStack(config: Config, opts: { ui: boolean; log: 
   const native = await NativeConnection.connect({ address: config.temporal.address });
   let acts: ReturnType<typeof buildActivities> | undefined;
   const activities = () => (acts ??= buildActivities(config));
+  const reloaders: Array<(next: Config) => void> = [];
   const workers: Worker[] = [];
+  if (opts.api && config.api.token) {
+    let current = config;
+    reloaders.push((next) => void (current = next));
+    const api = await startApiServer({
+      port: config.api.port,
+      host: config.api.host,
+      token: config.api.token,
+      client,
+      accounts: () =>
+        current.accounts.map((a) => ({ accountId: a.id, intervalSeconds: a.intervalSeconds, adsPerRun: a.adsPerRun, policy: a.policy, enabled: a.enabled })),
+      checkDb: () => void activities().db.$client.prepare('select count(*) from cycles').get(),
+    });
+    closers.unshift(() => api.close());
+    services.push(`Trigger API at ${api.url} (bearer API_TOKEN)`);
+  } else if (opts.api) services.push('Trigger API off (set API_TOKEN to serve it)');
+
   const workflowBundle = await buildWorkflowBundle();
   for (const g of GROUPS) workers.push(await createWorker(g, native, config, activities, { workflowBundle }));
   const running = Promise.all(workers.map((w) => w.run())).then(() => undefined);
@@ -113,6 +131,7 @@ export async function startLocalStack(config: Config, opts: { ui: boolean; log: 
         });
       }
       acts?.reloadAccounts(next);
+      reloaders.forEach((r) => r(next));
     },
     async shutdown() {
       for (const close of closers) await close().catch((err) => log(`shutdown: ${(err as Error).message}`));

@@ -29,7 +29,7 @@ async function run() {
         'served by local simulators. No real ad is created there and nothing is paid for.',
     );
   }
-  const stack = await startLocalStack(config, { ui: true, log: (m) => logger.info(m) });
+  const stack = await startLocalStack(config, { ui: true, api: true, log: (m) => logger.info(m) });
   stack.services.forEach((s) => logger.info(s));
   const sync = async (c: Config) => {
     // A new account's first cycle starts at once; then every interval.

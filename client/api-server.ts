@@ -1,0 +1,192 @@
+/**
+ * The trigger API: steer the agent over HTTP from your own tools. Runs in the `npm start` process
+ * beside the Kie callback endpoint, on API_PORT, and only when API_TOKEN is set.
+ *
+ *   GET  /healthz                          no token; checks the Temporal connection and the DB
+ *   POST /cycles                           {account, ads?, format?, policy?} -> 202 {workflowId}
+ *   GET  /cycles/:workflowId               the cycle's status (stage, slots, pause, failure)
+ *   POST /cycles/:workflowId/pause         {reason?}: hold its generations and launches
+ *   POST /cycles/:workflowId/resume
+ *   POST /accounts/:account/launches/pause   future scheduled cycles launch nothing
+ *   POST /accounts/:account/launches/resume
+ *
+ * Every route but /healthz needs `Authorization: Bearer <API_TOKEN>`, compared in constant time
+ * and never logged. Bodies are validated with zod; a 400 names the bad field.
+ *
+ * Hono rather than a hand-written router: typed routes and middleware in a few kilobytes with no
+ * dependencies, and it runs on Node through @hono/node-server (Fastify would do too, but brings a
+ * plugin system this handful of routes does not need).
+ */
+import { serve, type ServerType } from '@hono/node-server';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { Hono, type Context } from 'hono';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import { manualWorkflowId, TaskQueues } from '../temporal-config/queues';
+import { POLICIES } from '../temporal-config/policies';
+import { AdAccountIdKey } from '../temporal-config/search-attributes';
+import { adCycleWorkflow, pauseLaunchesSignal, resumeLaunchesSignal, statusQuery } from '../workflows/ad-cycle';
+import type { AdCycleInput } from '../workflows/ad-cycle-types';
+import { setScheduledLaunchesPaused, type ScheduleSettings } from './schedule-ops';
+
+export interface ApiServerOptions {
+  port: number;
+  host?: string;
+  token: string;
+  client: Client;
+  /** The configured accounts (a cycle may only be started for one of them). */
+  accounts: () => ReadonlyArray<ScheduleSettings & { enabled: boolean }>;
+  /** Throws when the performance DB cannot be read (injected: the client does not open the DB). */
+  checkDb: () => void | Promise<void>;
+}
+
+const StartCycle = z
+  .object({
+    account: z.string().regex(/^act_\d+$/, 'must look like act_<digits>'),
+    ads: z.number().int().min(0).max(10).optional(),
+    format: z.enum(['image', 'video']).optional(),
+    policy: z.enum(POLICIES).optional(),
+    launchesPaused: z.boolean().optional(),
+  })
+  .strict();
+const Pause = z.object({ reason: z.string().max(500).optional() }).strict();
+
+/** Constant-time comparison of the presented token with API_TOKEN (hashed first: equal lengths). */
+function tokenMatches(presented: string | undefined, expected: string): boolean {
+  if (!presented) return false;
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(presented), digest(expected));
+}
+
+/** The JSON body, validated; a 400 names every bad field. */
+async function body<T>(c: Context, schema: z.ZodType<T>): Promise<{ ok: true; data: T } | { ok: false; res: Response }> {
+  let raw: unknown = {};
+  const text = await c.req.text();
+  if (text.trim()) {
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      return { ok: false, res: c.json({ error: 'the body is not JSON' }, 400) };
+    }
+  }
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return { ok: true, data: parsed.data };
+  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
+  return { ok: false, res: c.json({ error: 'invalid request body', problems }, 400) };
+}
+
+export function createApi(opts: Omit<ApiServerOptions, 'port' | 'host'>): Hono {
+  const app = new Hono();
+  const { client } = opts;
+
+  app.get('/healthz', async (c) => {
+    const checks: Record<string, string> = {};
+    try {
+      await client.connection.workflowService.getSystemInfo({});
+      checks.temporal = 'ok';
+    } catch (err) {
+      checks.temporal = `unreachable: ${(err as Error).message}`;
+    }
+    try {
+      await opts.checkDb();
+      checks.db = 'ok';
+    } catch (err) {
+      checks.db = `unreadable: ${(err as Error).message}`;
+    }
+    const ok = Object.values(checks).every((v) => v === 'ok');
+    return c.json({ ok, checks }, ok ? 200 : 503);
+  });
+
+  app.use('*', async (c, next) => {
+    const header = c.req.header('authorization');
+    const presented = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
+    if (!tokenMatches(presented, opts.token)) return c.json({ error: 'missing or wrong bearer token' }, 401, { 'www-authenticate': 'Bearer' });
+    await next();
+  });
+
+  app.post('/cycles', async (c) => {
+    const b = await body(c, StartCycle);
+    if (!b.ok) return b.res;
+    const account = opts.accounts().find((a) => a.accountId === b.data.account);
+    if (!account) return c.json({ error: `account: ${b.data.account} is not configured` }, 404);
+    const input: AdCycleInput = {
+      accountId: account.accountId,
+      adsPerRun: b.data.ads ?? account.adsPerRun,
+      launchesPaused: b.data.launchesPaused ?? false,
+      ...((b.data.policy ?? account.policy) ? { policy: b.data.policy ?? account.policy } : {}),
+      ...(b.data.format ? { format: b.data.format } : {}),
+    };
+    const workflowId = manualWorkflowId(account.accountId, `api-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+    await client.workflow.start(adCycleWorkflow, {
+      workflowId,
+      taskQueue: TaskQueues.orchestrator,
+      args: [input],
+      typedSearchAttributes: [{ key: AdAccountIdKey, value: account.accountId }],
+      workflowExecutionTimeout: '30m',
+    });
+    return c.json({ workflowId, input }, 202);
+  });
+
+  const cycle = (id: string) => client.workflow.getHandle(id);
+  const notFound = (c: Context, err: unknown) => (err instanceof WorkflowNotFoundError ? c.json({ error: `no cycle ${c.req.param('id')}` }, 404) : undefined);
+
+  app.get('/cycles/:id', async (c) => {
+    try {
+      const handle = cycle(c.req.param('id'));
+      const [desc, status] = await Promise.all([handle.describe(), handle.query(statusQuery)]);
+      return c.json({ workflowId: desc.workflowId, runStatus: desc.status.name, ...status });
+    } catch (err) {
+      const nf = notFound(c, err);
+      if (nf) return nf;
+      throw err;
+    }
+  });
+
+  app.post('/cycles/:id/pause', async (c) => {
+    const b = await body(c, Pause);
+    if (!b.ok) return b.res;
+    try {
+      await cycle(c.req.param('id')).signal(pauseLaunchesSignal, { reason: b.data.reason ?? 'paused over the API' });
+      return c.json({ ok: true });
+    } catch (err) {
+      const nf = notFound(c, err);
+      if (nf) return nf;
+      throw err;
+    }
+  });
+
+  app.post('/cycles/:id/resume', async (c) => {
+    try {
+      await cycle(c.req.param('id')).signal(resumeLaunchesSignal);
+      return c.json({ ok: true });
+    } catch (err) {
+      const nf = notFound(c, err);
+      if (nf) return nf;
+      throw err;
+    }
+  });
+
+  app.post('/accounts/:account/launches/:op{pause|resume}', async (c) => {
+    const account = opts.accounts().find((a) => a.accountId === c.req.param('account'));
+    if (!account) return c.json({ error: `account: ${c.req.param('account')} is not configured` }, 404);
+    const paused = c.req.param('op') === 'pause';
+    await setScheduledLaunchesPaused(client, account, paused);
+    return c.json({ ok: true, account: account.accountId, launchesPaused: paused });
+  });
+
+  app.onError((err, c) => c.json({ error: err.message }, 500));
+  return app;
+}
+
+export async function startApiServer(opts: ApiServerOptions): Promise<{ url: string; close(): Promise<void> }> {
+  const app = createApi(opts);
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: opts.port, hostname: opts.host ?? '127.0.0.1' }, () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
