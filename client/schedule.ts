@@ -10,13 +10,16 @@ import { pickAccount } from '../config/pick-account';
 import { scheduleId } from '../temporal-config/queues';
 import { ensureSchedule, setScheduledLaunchesPaused } from './schedule-ops';
 
-const OPS = ['create', 'describe', 'pause', 'unpause', 'trigger', 'delete', 'pause-launches', 'resume-launches'] as const;
+const OPS = ['create', 'describe', 'pause', 'unpause', 'trigger', 'backfill', 'delete', 'pause-launches', 'resume-launches'] as const;
 
 async function main() {
-  const { values, positionals } = parseArgs({ options: { account: { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    options: { account: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } },
+    allowPositionals: true,
+  });
   const [op, note] = positionals;
   if (!OPS.includes(op as (typeof OPS)[number])) {
-    console.error(`usage: npm run schedule -- <${OPS.join('|')}> [note] [--account act_...]`);
+    console.error(`usage: npm run schedule -- <${OPS.join('|')}> [note] [--account act_...] [--from ISO --to ISO]`);
     process.exit(2);
   }
   const config = loadConfig();
@@ -62,6 +65,18 @@ async function main() {
         await handle.trigger(ScheduleOverlapPolicy.SKIP);
         console.log(`triggered ${handle.scheduleId}`);
         break;
+      case 'backfill': {
+        // The cycles the schedule would have started in [from, to), e.g. after an outage longer than the catch-up window.
+        const from = new Date(values.from ?? '');
+        const to = new Date(values.to ?? '');
+        if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to) {
+          console.error('backfill needs --from and --to, ISO times with --from before --to');
+          process.exit(2);
+        }
+        await handle.backfill({ start: from, end: to, overlap: ScheduleOverlapPolicy.BUFFER_ALL });
+        console.log(`backfilled ${handle.scheduleId} from ${from.toISOString()} to ${to.toISOString()}`);
+        break;
+      }
       case 'delete':
         await handle.delete();
         console.log(`deleted ${handle.scheduleId}`);

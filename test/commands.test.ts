@@ -8,10 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import Database from 'better-sqlite3';
+import { resolveTemporalCli } from '../scripts/temporal-cli';
 import { freePort } from '../scripts/temporal-server';
 import { startMetaSimulator } from '../simulators/meta';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const TEMPORAL = resolveTemporalCli();
 const run = (args: string[], env: Record<string, string>) =>
   spawnSync(process.execPath, ['--import', 'tsx', ...args], {
     cwd: ROOT,
@@ -56,6 +58,16 @@ describe('commands', () => {
     expect(out.workflowId).toMatch(/^ad-cycle-act_1234567890-manual-/);
     expect(out.created.adIds).toHaveLength(1);
     expect(out.decisions[0]).toMatch(/^choose /);
+
+    // The same cycle, read back by the other commands (no worker needed once it ended).
+    const status = run(['client/cycles.ts', 'status', out.workflowId], env);
+    expect(status.status, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ workflowId: out.workflowId, runStatus: 'COMPLETED', outcome: 'launched' });
+    const listed = run(['client/cycles.ts', 'list', '--account', 'act_1234567890', '--limit', '50'], env);
+    expect(listed.status, listed.stderr).toBe(0);
+    const row = (JSON.parse(listed.stdout) as Array<Record<string, unknown>>).find((r) => r.workflowId === out.workflowId);
+    expect(row).toMatchObject({ status: 'COMPLETED', account: 'act_1234567890', outcome: 'launched', adsLaunched: 1 });
+    expect(row!.generationCostUsd).toBeCloseTo(out.generationCostUsd);
   });
 
   it('npm run cycle prints the root cause of a failed cycle (type, Graph code and subcode, stage) and records it', async () => {
@@ -87,7 +99,7 @@ describe('commands', () => {
     }
   });
 
-  it('npm run schedule creates, describes, pauses, pauses launches and deletes the account schedule', () => {
+  it('npm run schedule creates, describes, pauses, pauses launches, backfills and deletes the account schedule', async () => {
     const env = { TEMPORAL_ADDRESS: inject('temporalAddress'), AD_ACCOUNT_ID: 'act_777', RUN_INTERVAL: '86400' };
     const op = (...args: string[]) => run(['client/schedule.ts', ...args], env);
     expect(op('create').stdout).toContain('created ad-cycle-act_777');
@@ -103,6 +115,24 @@ describe('commands', () => {
     expect(d.input[0]).toMatchObject({ accountId: 'act_777', launchesPaused: true });
     expect(op('resume-launches').status).toBe(0);
     expect(JSON.parse(op('describe').stdout).input[0].launchesPaused).toBe(false);
+    // Backfill the hour around last midnight (UTC): the daily schedule owes exactly one cycle there.
+    const midnight = new Date(new Date().toISOString().slice(0, 10) + 'T00:00:00Z').getTime();
+    const from = new Date(midnight - 1_800_000).toISOString();
+    const to = new Date(midnight + 1_800_000).toISOString();
+    expect(op('backfill', '--from', from, '--to', to).stdout).toContain('backfilled ad-cycle-act_777');
+    expect(op('backfill', '--from', to, '--to', from).status).toBe(2);
+    // The backfilled cycle was started (no worker serves act_777 here: stop it).
+    const backfilled = await expect
+      .poll(() => (JSON.parse(op('describe').stdout) as { recentActions: Array<{ workflowId: string }> }).recentActions.length, {
+        timeout: 15_000,
+        interval: 500,
+      })
+      .toBe(1)
+      .then(() => (JSON.parse(op('describe').stdout) as { recentActions: Array<{ workflowId: string; scheduledAt: string }> }).recentActions[0]!);
+    expect(new Date(backfilled.scheduledAt).getTime()).toBe(midnight);
+    spawnSync(TEMPORAL, ['workflow', 'terminate', '--address', inject('temporalAddress'), '-w', backfilled.workflowId, '--reason', 'test backfill'], {
+      encoding: 'utf8',
+    });
     expect(op('delete').stdout).toContain('deleted ad-cycle-act_777');
     expect(op('describe').status).toBe(1);
   });
@@ -124,6 +154,6 @@ describe('commands', () => {
   it('npm run schedule prints its usage for an unknown operation', () => {
     const r = run(['client/schedule.ts', 'explode'], {});
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/create\|describe\|pause\|unpause\|trigger\|delete/);
+    expect(r.stderr).toMatch(/create\|describe\|pause\|unpause\|trigger\|backfill\|delete/);
   });
 });
