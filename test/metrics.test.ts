@@ -2,6 +2,7 @@
  * Prometheus metrics: after real cycles (real Temporal server, simulators over HTTP), the runtime's
  * /metrics endpoint serves the SDK's series and the agent's own, per account.
  */
+import type { LogEntry } from '@temporalio/worker';
 import got from 'got';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../scripts/temporal-server';
@@ -9,9 +10,10 @@ import { startTestStack, type TestStack } from './helpers/stack';
 
 let stack: TestStack;
 let port: number;
+const logs: LogEntry[] = [];
 beforeAll(async () => {
   port = await freePort();
-  stack = await startTestStack({ metricsPort: port, env: { MAX_LIVE_ADS: '3', TOTAL_DAILY_SPEND_CAP: '5000' } });
+  stack = await startTestStack({ metricsPort: port, logSink: (e) => logs.push(e), env: { MAX_LIVE_ADS: '3', TOTAL_DAILY_SPEND_CAP: '5000' } });
 });
 afterAll(async () => stack?.shutdown());
 
@@ -48,6 +50,9 @@ describe('metrics', () => {
     expect(sample(text, 'maa_spend_committed_today_cents', { account })).toBe(627);
     expect(sample(text, 'maa_kie_credits_today', { account })).toBe(4);
     expect(sample(text, 'maa_failures_total', { type: 'MetaTransientError' })).toBe(1);
+    // The failed attempt's log line names its workflow, activity and account.
+    const failed = logs.find((e) => e.message === 'Activity failed' && e.meta?.activityType === 'launchCreative');
+    expect(failed?.meta).toMatchObject({ workflowId: launched.cycleId, activityId: expect.any(String), account });
     // The SDK runtime's own series come from the same endpoint.
     expect(text).toMatch(/temporal_activity_execution_latency/);
     expect(text).toMatch(/temporal_workflow_completed/);

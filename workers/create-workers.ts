@@ -6,6 +6,7 @@ import { bundleWorkflowCode, DefaultLogger, type NativeConnection, Worker, type 
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/env';
 import { TaskQueues } from '../temporal-config/queues';
+import { accountInActivityLogs } from './activity-context';
 import type { buildActivities } from './deps';
 
 export const GROUPS = ['orchestrator', 'analysis', 'images', 'video', 'campaign'] as const;
@@ -83,7 +84,7 @@ export async function createWorker(
     identity: `${group}@${process.pid}`,
     taskQueue: spec.taskQueue,
     // Built only for groups that run activities, so an orchestrator-only process never opens the DB.
-    ...(spec.activities ? { activities: spec.activities(activities()) } : {}),
+    ...(spec.activities ? { activities: spec.activities(activities()), interceptors: { activity: [accountInActivityLogs] } } : {}),
     ...spec.options(config, extra),
   });
 }

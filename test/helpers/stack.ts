@@ -5,7 +5,7 @@
  */
 import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { Runtime, DefaultLogger, type LogEntry, type Worker } from '@temporalio/worker';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,12 +51,14 @@ export async function startTestStack(
     groups?: Group[];
     simClock?: boolean;
     metricsPort?: number;
+    /** Receives every log entry of the Temporal runtime (installed once per test process). */
+    logSink?: (entry: LogEntry) => void;
   } = {},
 ): Promise<TestStack> {
   if (!runtimeInstalled) {
     // metricsPort: the runtime serves Prometheus /metrics there (once per test process).
     const metrics = opts.metricsPort ? { metrics: { prometheus: { bindAddress: `127.0.0.1:${opts.metricsPort}` } } } : {};
-    Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { ...metrics } });
+    Runtime.install({ logger: new DefaultLogger('WARN', opts.logSink), telemetryOptions: { ...metrics } });
     runtimeInstalled = true;
   }
   bundle ??= await buildWorkflowBundle();
