@@ -64,6 +64,8 @@ export interface PlanCycleInput {
 export interface PlannedSlot {
   slot: number;
   hookId: string;
+  /** The hook's headline, for people reviewing the cycle (absent in plans recorded before). */
+  headline?: string;
   format: 'image' | 'video';
   style?: string;
   sampledValue: number;

@@ -61,6 +61,7 @@ export function planCycle(ctx: PlanCtx, { accountId, cycleId, wanted, policy, fo
   const slots: PlannedSlot[] = launches.map((d, i) => ({
     slot: i,
     hookId: d.hookId!,
+    headline: hooks.find((h) => h.id === d.hookId)?.headline,
     format: formats[i]!,
     style: d.style,
     sampledValue: d.probability ?? 0,

@@ -7,6 +7,8 @@
  *   GET  /cycles/:workflowId               the cycle's status (stage, slots, pause, failure)
  *   POST /cycles/:workflowId/pause         {reason?}: hold its generations and launches
  *   POST /cycles/:workflowId/resume
+ *   POST /cycles/:workflowId/slots/:slot/approve   {by?, reason?}: a creative waiting at the approval gate
+ *   POST /cycles/:workflowId/slots/:slot/reject    {by?, reason?}
  *   POST /accounts/:account/launches/pause   future scheduled cycles launch nothing
  *   POST /accounts/:account/launches/resume
  *
@@ -18,7 +20,7 @@
  * plugin system this handful of routes does not need).
  */
 import { serve, type ServerType } from '@hono/node-server';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { Hono, type Context } from 'hono';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -26,7 +28,8 @@ import { z } from 'zod';
 import { manualWorkflowId, TaskQueues } from '../temporal-config/queues';
 import { POLICIES } from '../temporal-config/policies';
 import { AdAccountIdKey } from '../temporal-config/search-attributes';
-import { adCycleWorkflow, pauseLaunchesSignal, resumeLaunchesSignal, statusQuery } from '../workflows/ad-cycle';
+import { adCycleWorkflow, decideLaunchUpdate, pauseLaunchesSignal, resumeLaunchesSignal, statusQuery } from '../workflows/ad-cycle';
+import { rootCause } from '../workflows/failure';
 import type { AdCycleInput } from '../workflows/ad-cycle-types';
 import { setScheduledLaunchesPaused, type ScheduleSettings } from './schedule-ops';
 
@@ -51,6 +54,7 @@ const StartCycle = z
   })
   .strict();
 const Pause = z.object({ reason: z.string().max(500).optional() }).strict();
+const Decision = z.object({ by: z.string().max(100).optional(), reason: z.string().max(500).optional() }).strict();
 
 /** Constant-time comparison of the presented token with API_TOKEN (hashed first: equal lengths). */
 function tokenMatches(presented: string | undefined, expected: string): boolean {
@@ -116,6 +120,7 @@ export function createApi(opts: Omit<ApiServerOptions, 'port' | 'host'>): Hono {
       launchesPaused: b.data.launchesPaused ?? false,
       ...((b.data.policy ?? account.policy) ? { policy: b.data.policy ?? account.policy } : {}),
       ...(b.data.format ? { format: b.data.format } : {}),
+      ...(account.approval ? { approval: account.approval } : {}),
     };
     const workflowId = manualWorkflowId(account.accountId, `api-${new Date().toISOString().replace(/[:.]/g, '-')}`);
     await client.workflow.start(adCycleWorkflow, {
@@ -163,6 +168,27 @@ export function createApi(opts: Omit<ApiServerOptions, 'port' | 'host'>): Hono {
     } catch (err) {
       const nf = notFound(c, err);
       if (nf) return nf;
+      throw err;
+    }
+  });
+
+  app.post('/cycles/:id/slots/:slot{[0-9]+}/:op{approve|reject}', async (c) => {
+    const b = await body(c, Decision);
+    if (!b.ok) return b.res;
+    const args = {
+      slot: Number(c.req.param('slot')),
+      approve: c.req.param('op') === 'approve',
+      by: b.data.by ?? 'the API',
+      ...(b.data.reason ? { reason: b.data.reason } : {}),
+    };
+    try {
+      const status = await cycle(c.req.param('id')).executeUpdate(decideLaunchUpdate, { args: [args] });
+      return c.json({ ok: true, slot: status.slots.find((s) => s.slot === args.slot) });
+    } catch (err) {
+      const nf = notFound(c, err);
+      if (nf) return nf;
+      // The cycle refused the decision (no such slot, or it is not waiting): say why.
+      if (err instanceof WorkflowUpdateFailedError) return c.json({ error: rootCause(err).message }, 409);
       throw err;
     }
   });

@@ -2,13 +2,15 @@
  * npm run cycles -- list [--account act_...] [--limit N]     recent cycles with outcome, ads launched and cost
  * npm run cycles -- status <workflowId>                     one cycle: its stage and slots while it runs,
  *                                                           its result (or root cause) once it ended
+ * npm run cycles -- approve|reject <workflowId> <slot> [--by NAME] [--reason TEXT]
+ *                                                           decide on a creative waiting at the approval gate
  * Reads Temporal only (visibility, queries, results), on the server at TEMPORAL_ADDRESS.
  */
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/env';
 import { WORKFLOW_TYPE } from '../temporal-config/queues';
-import { statusQuery } from '../workflows/ad-cycle';
+import { decideLaunchUpdate, statusQuery } from '../workflows/ad-cycle';
 import type { AdCycleResult } from '../workflows/ad-cycle-types';
 import { describeCause, rootCause } from '../workflows/failure';
 
@@ -50,18 +52,37 @@ async function status(client: Client, workflowId: string) {
   }
 }
 
+/** Approves or rejects slot `slot` of a cycle; the update answers the cycle's status, or why it was refused. */
+async function decide(client: Client, workflowId: string, slot: number, approve: boolean, by?: string, reason?: string) {
+  const status = await client.workflow
+    .getHandle(workflowId)
+    .executeUpdate(decideLaunchUpdate, { args: [{ slot, approve, ...(by ? { by } : {}), ...(reason ? { reason } : {}) }] });
+  return status.slots.find((s) => s.slot === slot);
+}
+
 async function main() {
-  const { values, positionals } = parseArgs({ options: { account: { type: 'string' }, limit: { type: 'string' } }, allowPositionals: true });
-  const [op, id] = positionals;
-  if (op !== 'list' && !(op === 'status' && id)) {
-    console.error('usage: npm run cycles -- list [--account act_...] [--limit N] | status <workflowId>');
+  const { values, positionals } = parseArgs({
+    options: { account: { type: 'string' }, limit: { type: 'string' }, by: { type: 'string' }, reason: { type: 'string' } },
+    allowPositionals: true,
+  });
+  const [op, id, slot] = positionals;
+  const deciding = (op === 'approve' || op === 'reject') && id && /^\d+$/.test(slot ?? '');
+  if (op !== 'list' && !(op === 'status' && id) && !deciding) {
+    console.error(
+      'usage: npm run cycles -- list [--account act_...] [--limit N] | status <workflowId> | approve|reject <workflowId> <slot> [--by NAME] [--reason TEXT]',
+    );
     process.exit(2);
   }
   const config = loadConfig();
   const connection = await Connection.connect({ address: config.temporal.address });
   try {
     const client = new Client({ connection, namespace: config.temporal.namespace });
-    const out = op === 'list' ? await list(client, values.account, Number(values.limit ?? 20)) : await status(client, id!);
+    const out =
+      op === 'list'
+        ? await list(client, values.account, Number(values.limit ?? 20))
+        : deciding
+          ? await decide(client, id!, Number(slot), op === 'approve', values.by ?? process.env.USER, values.reason)
+          : await status(client, id!);
     console.log(JSON.stringify(out, null, 2));
   } finally {
     await connection.close();

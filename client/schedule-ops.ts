@@ -14,10 +14,20 @@ export interface ScheduleSettings {
   adsPerRun: number;
   /** The account's hook-choice policy; absent = the learning module's default. */
   policy?: AdCycleInput['policy'];
+  /** The account's approval gate, if it has one. */
+  approval?: AdCycleInput['approval'];
 }
 
 function scheduleOptions(s: ScheduleSettings, launchesPaused = false): ScheduleOptions {
-  const args: [AdCycleInput] = [{ accountId: s.accountId, adsPerRun: s.adsPerRun, launchesPaused, ...(s.policy ? { policy: s.policy } : {}) }];
+  const args: [AdCycleInput] = [
+    {
+      accountId: s.accountId,
+      adsPerRun: s.adsPerRun,
+      launchesPaused,
+      ...(s.policy ? { policy: s.policy } : {}),
+      ...(s.approval ? { approval: s.approval } : {}),
+    },
+  ];
   return {
     scheduleId: scheduleId(s.accountId),
     spec: { intervals: [{ every: `${s.intervalSeconds}s` }] },

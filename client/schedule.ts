@@ -24,7 +24,13 @@ async function main() {
   }
   const config = loadConfig();
   const account = pickAccount(config.accounts, values.account);
-  const settings = { accountId: account.id, intervalSeconds: account.intervalSeconds, adsPerRun: account.adsPerRun, policy: account.policy };
+  const settings = {
+    accountId: account.id,
+    intervalSeconds: account.intervalSeconds,
+    adsPerRun: account.adsPerRun,
+    policy: account.policy,
+    approval: account.approval,
+  };
   const connection = await Connection.connect({ address: config.temporal.address });
   try {
     const client = new Client({ connection, namespace: config.temporal.namespace });

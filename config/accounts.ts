@@ -23,6 +23,14 @@ const TokenRef = z.union(
 );
 export type TokenRef = z.infer<typeof TokenRef>;
 
+export const Approval = z
+  .object({
+    timeout: z.string().regex(/^\d+(ms|s|m|h)$/, 'a duration like 30m or 4h'),
+    onTimeout: z.enum(['skip', 'approve']),
+  })
+  .strict();
+export type ApprovalConfig = z.infer<typeof Approval>;
+
 /** One account as written in the accounts file; absent fields default to the environment's. */
 const AccountEntry = z
   .object({
@@ -52,6 +60,8 @@ const AccountEntry = z
     /** Seconds between scheduled cycles. */
     runInterval: z.number().int().min(60).optional(),
     adsPerRun: z.number().int().min(0).max(10).optional(),
+    /** The approval gate: each generated creative waits for a person's approve/reject; `onTimeout` decides after `timeout`. */
+    approval: Approval.optional(),
     enabled: z.boolean().default(true),
   })
   .strict();
@@ -88,6 +98,8 @@ export interface AccountConfig {
   videoShare: number;
   intervalSeconds: number;
   adsPerRun: number;
+  /** Undefined: no approval gate, creatives launch as soon as they are made. */
+  approval?: ApprovalConfig;
   enabled: boolean;
 }
 
@@ -132,6 +144,7 @@ export function loadAccountsFile(file: string, defaults: Omit<AccountConfig, 'id
     videoShare: a.videoShare ?? defaults.videoShare,
     intervalSeconds: a.runInterval ?? defaults.intervalSeconds,
     adsPerRun: a.adsPerRun ?? defaults.adsPerRun,
+    approval: a.approval ?? defaults.approval,
     enabled: a.enabled,
   }));
 }

@@ -56,6 +56,13 @@ const EnvSchema = z.object({
   TARGET_COUNTRIES: csv.pipe(z.array(z.string().regex(/^[A-Z]{2}$/, 'ISO country codes like US,CA'))),
   CALL_TO_ACTION: z.enum(CALLS_TO_ACTION).default('LEARN_MORE'),
   HOOK_LIBRARY_PATH: z.string().default('hooks/library.json'),
+  // The approval gate of the one-account default (accounts files set `approval` per account).
+  APPROVAL_REQUIRED: bool(false),
+  APPROVAL_TIMEOUT: z
+    .string()
+    .regex(/^\d+(ms|s|m|h)$/, 'a duration like 30m or 4h')
+    .default('4h'),
+  APPROVAL_DEFAULT: z.enum(['skip', 'approve']).default('skip'),
   // JSON or YAML list of ad accounts (see accounts.example.json); unset = the one account above.
   ACCOUNTS_FILE: z.string().optional(),
   INSIGHTS_LOOKBACK_DAYS: int(3, 1), // Meta restates the last days (late conversions)
@@ -175,6 +182,7 @@ function toAccounts(e: Env, env: Record<string, string | undefined>): Configured
     videoShare: e.VIDEO_SHARE,
     intervalSeconds: e.RUN_INTERVAL,
     adsPerRun: e.ADS_PER_RUN,
+    approval: e.APPROVAL_REQUIRED ? { timeout: e.APPROVAL_TIMEOUT, onTimeout: e.APPROVAL_DEFAULT } : undefined,
   };
   const listed: AccountConfig[] = e.ACCOUNTS_FILE
     ? loadAccountsFile(e.ACCOUNTS_FILE, defaults)

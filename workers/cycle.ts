@@ -49,6 +49,7 @@ async function main(): Promise<number> {
       launchesPaused: values.paused,
       ...((values.policy ?? account.policy) ? { policy: values.policy ?? account.policy } : {}),
       ...(values.format ? { format: values.format } : {}),
+      ...(account.approval ? { approval: account.approval } : {}),
     } as AdCycleInput;
     const { ok, line } = await runCycle(stack.client, input);
     console.log(JSON.stringify(line));

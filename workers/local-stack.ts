@@ -100,7 +100,14 @@ export async function startLocalStack(config: Config, opts: { ui: boolean; api?:
       token: config.api.token,
       client,
       accounts: () =>
-        current.accounts.map((a) => ({ accountId: a.id, intervalSeconds: a.intervalSeconds, adsPerRun: a.adsPerRun, policy: a.policy, enabled: a.enabled })),
+        current.accounts.map((a) => ({
+          accountId: a.id,
+          intervalSeconds: a.intervalSeconds,
+          adsPerRun: a.adsPerRun,
+          policy: a.policy,
+          approval: a.approval,
+          enabled: a.enabled,
+        })),
       checkDb: () => void activities().db.$client.prepare('select count(*) from cycles').get(),
     });
     closers.unshift(() => api.close());

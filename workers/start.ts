@@ -16,7 +16,14 @@ const DEFAULT_METRICS_PORT = 9464;
 
 /** The schedules' view of the configured accounts. */
 const scheduled = (config: Config) =>
-  config.accounts.map((a) => ({ accountId: a.id, intervalSeconds: a.intervalSeconds, adsPerRun: a.adsPerRun, policy: a.policy, enabled: a.enabled }));
+  config.accounts.map((a) => ({
+    accountId: a.id,
+    intervalSeconds: a.intervalSeconds,
+    adsPerRun: a.adsPerRun,
+    policy: a.policy,
+    approval: a.approval,
+    enabled: a.enabled,
+  }));
 
 async function run() {
   const config = loadConfig();

@@ -28,26 +28,56 @@ export const AdCycleInputSchema = z
     policy: z.enum(POLICIES).optional(),
     /** Force every launch of this cycle to one format; absent = VIDEO_SHARE decides per launch. */
     format: z.enum(['image', 'video']).optional(),
+    /**
+     * The approval gate: when set, each generated creative waits for a person to approve or reject
+     * it (decideLaunch update or signal) before it may launch; after `timeout`, `onTimeout` decides.
+     */
+    approval: z
+      .object({
+        timeout: z.string().regex(/^\d+(ms|s|m|h)$/, 'a duration like 30s, 10m or 1h'),
+        onTimeout: z.enum(['skip', 'approve']),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type AdCycleInput = z.input<typeof AdCycleInputSchema>;
 export type AdCycleParams = z.output<typeof AdCycleInputSchema>;
 
+/** A person's decision on a creative waiting at the approval gate. */
+export const DecideLaunchSchema = z
+  .object({ slot: z.number().int().min(0), approve: z.boolean(), by: z.string().max(100).optional(), reason: z.string().max(500).optional() })
+  .strict();
+export type DecideLaunchArgs = z.infer<typeof DecideLaunchSchema>;
+
 export const SetLaunchesPausedSchema = z.object({ paused: z.boolean(), reason: z.string().max(500).optional() }).strict();
 export type SetLaunchesPausedArgs = z.infer<typeof SetLaunchesPausedSchema>;
 
 export type CycleStage =
-  'starting' | 'insights' | 'planning' | 'optimizing' | 'paused' | 'generating' | 'waiting-for-video' | 'launching' | 'recording' | 'done' | 'failed';
+  | 'starting'
+  | 'insights'
+  | 'planning'
+  | 'optimizing'
+  | 'paused'
+  | 'generating'
+  | 'waiting-for-video'
+  | 'launching'
+  | 'awaiting-approval'
+  | 'recording'
+  | 'done'
+  | 'failed';
 
 /** Kie's completion callback, relayed by the callback endpoint as a signal. */
 export const KieCallbackSchema = z.object({ slot: z.number().int().min(0), taskId: z.string().min(1), code: z.number().int() }).strict();
 export type KieCallbackArgs = z.infer<typeof KieCallbackSchema>;
-export type SlotStatus = 'planned' | 'generating' | 'generated' | 'launching' | 'launched' | 'generation_failed' | 'launch_failed' | 'skipped';
+export type SlotStatus =
+  'planned' | 'generating' | 'generated' | 'awaiting_approval' | 'launching' | 'launched' | 'generation_failed' | 'launch_failed' | 'skipped';
 
 /** One creative slot of a cycle and what became of it. */
 export interface SlotResult {
   slot: number;
   hookId: string;
+  headline?: string;
   format: 'image' | 'video';
   status: SlotStatus;
   creativeId?: string;
@@ -57,6 +87,11 @@ export interface SlotResult {
   videoWaitEndedBy?: 'callback' | 'polling';
   costUsd?: number;
   filePath?: string;
+  /** The Veo clip's URL (video slots). */
+  videoUrl?: string;
+  /** At the approval gate: when the wait ends by itself (ISO), and the decision taken. */
+  approvalDeadline?: string;
+  approval?: { approved: boolean; by: string; reason?: string };
   meta?: { campaignId: string; adsetId: string; adCreativeId: string; adId: string };
 }
 

@@ -30,11 +30,13 @@ import {
   type AdCycleInput,
   type AdCycleResult,
   type CycleStatus,
+  type DecideLaunchArgs,
   type KieCallbackArgs,
   type SetLaunchesPausedArgs,
 } from './ad-cycle-types';
 import { analysisActs, campaignActs } from './cycle-activities';
 import { createdOnMeta, cycleOutcome, generationCostUsd, notLaunchedDecisions } from './cycle-outcome';
+import { decideLaunch, validateDecision } from './approval';
 import { createCycleRun, type CycleRun } from './cycle-run';
 import { CycleState } from './cycle-state';
 import { describeCause, rootCause } from './failure';
@@ -45,6 +47,9 @@ export const statusQuery = defineQuery<CycleStatus>('status');
 export const pauseLaunchesSignal = defineSignal<[{ reason?: string }?]>('pauseLaunches');
 export const resumeLaunchesSignal = defineSignal('resumeLaunches');
 export const setLaunchesPausedUpdate = defineUpdate<CycleStatus, [SetLaunchesPausedArgs]>('setLaunchesPaused');
+/** A person approves or rejects a creative waiting at the approval gate (the update says if it took). */
+export const decideLaunchUpdate = defineUpdate<CycleStatus, [DecideLaunchArgs]>('decideLaunch');
+export const launchDecisionSignal = defineSignal<[DecideLaunchArgs]>('launchDecision');
 /** Sent by the callback endpoint when Kie reports a task finished: the video wait ends at once. */
 export const kieCallbackSignal = defineSignal<[KieCallbackArgs]>('kieCallback');
 
@@ -59,6 +64,15 @@ export async function adCycleWorkflow(rawInput: AdCycleInput): Promise<AdCycleRe
   setHandler(resumeLaunchesSignal, () => state.setPaused(false));
   setHandler(setLaunchesPausedUpdate, (args) => setLaunchesPaused(state, args), { validator: validateSetLaunchesPaused });
   setHandler(kieCallbackSignal, (args) => kieCallback(state, args));
+  setHandler(decideLaunchUpdate, (args) => decideLaunch(state, args), { validator: (args) => validateDecision(state, args) });
+  setHandler(launchDecisionSignal, (args) => {
+    try {
+      validateDecision(state, args);
+      decideLaunch(state, args);
+    } catch (err) {
+      log.warn('ignored a launchDecision signal', { problem: (err as Error).message });
+    }
+  });
 
   const run = createCycleRun(input, state);
   upsertSearchAttributes([{ key: AdAccountIdKey, value: input.accountId }]);

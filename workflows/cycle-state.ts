@@ -24,12 +24,13 @@ export interface Generated {
   kieTaskId?: string;
   costUsd?: number;
   filePath?: string;
+  videoUrl?: string;
 }
 
 /** A slot's Meta objects once it is live. */
 export type LaunchedMeta = NonNullable<SlotResult['meta']>;
 
-const UNSETTLED: readonly SlotStatus[] = ['planned', 'generating', 'generated', 'launching'];
+const UNSETTLED: readonly SlotStatus[] = ['planned', 'generating', 'generated', 'awaiting_approval', 'launching'];
 
 export class CycleState {
   private currentStage: CycleStage = 'starting';
@@ -102,7 +103,8 @@ export class CycleState {
   plan(slots: readonly PlannedSlot[]): void {
     if (this.planned) throw new IllegalTransition('the cycle is already planned');
     this.planned = true;
-    for (const s of slots) this.slotList.push({ slot: s.slot, hookId: s.hookId, format: s.format, status: 'planned' });
+    for (const s of slots)
+      this.slotList.push({ slot: s.slot, hookId: s.hookId, ...(s.headline ? { headline: s.headline } : {}), format: s.format, status: 'planned' });
   }
   generating(i: number): void {
     this.move(i, ['planned'], { status: 'generating' });
@@ -119,6 +121,27 @@ export class CycleState {
   /** `costUsd`: what the failed generation still cost (a lost-response Kie task is charged though never seen). */
   generationFailed(i: number, reason: string, costUsd = 0): void {
     this.move(i, ['generating'], { status: 'generation_failed', reason, ...(costUsd ? { costUsd } : {}) });
+  }
+  /** The generated creative waits at the approval gate until `deadline` (ISO). */
+  awaitingApproval(i: number, deadline: string): void {
+    this.move(i, ['generated'], { status: 'awaiting_approval', approvalDeadline: deadline });
+  }
+  /** True once a decision (a person's, or the timeout's) was taken on slot i. */
+  decided(i: number): boolean {
+    return this.slotList[i]?.approval !== undefined;
+  }
+  /** A decision on a waiting creative: approved goes back to generated (then launching), rejected is skipped. */
+  decide(i: number, approved: boolean, by: string, reason?: string): void {
+    const approval = { approved, by, ...(reason ? { reason } : {}) };
+    if (approved) this.move(i, ['awaiting_approval'], { status: 'generated', approval });
+    else this.move(i, ['awaiting_approval'], { status: 'skipped', approval, reason: `rejected by ${by}${reason ? `: ${reason}` : ''}` });
+  }
+  /** The slot index of plan slot number `slot` waiting at the gate, or an error saying why not. */
+  waitingSlot(slot: number): number {
+    const i = this.slotList.findIndex((s) => s.slot === slot);
+    if (i < 0) throw new IllegalTransition(`no slot ${slot} in this cycle`);
+    if (this.slotList[i]!.status !== 'awaiting_approval') throw new IllegalTransition(`slot ${slot} is ${this.slotList[i]!.status}, not awaiting approval`);
+    return i;
   }
   launching(i: number): void {
     this.move(i, ['generated'], { status: 'launching' });

@@ -13,6 +13,7 @@ import type { LaunchCreativeResult } from '../activities/campaign';
 import type { FinishVideoResult } from '../activities/video';
 import { failureCostUsd, failureMessage, isSkip } from './activity-errors';
 import { analysisActs, campaignActs, imageActs, videoActs, videoWait } from './cycle-activities';
+import { approvalGate } from './approval';
 import type { CycleRun } from './cycle-run';
 import type { Generated } from './cycle-state';
 import { rootCause } from './failure';
@@ -27,7 +28,7 @@ export async function runSlot(run: CycleRun, planned: PlannedSlot, i: number): P
   try {
     if (planned.format === 'video') {
       const done = await generateVideo(run, planned, i);
-      made = { creativeId: done.creativeId, costUsd: done.costUsd, filePath: done.filePath };
+      made = { creativeId: done.creativeId, costUsd: done.costUsd, filePath: done.filePath, ...(done.videoUrl ? { videoUrl: done.videoUrl } : {}) };
     } else {
       const img = await imageActs.generateImageCreative({ accountId, cycleId, slot: planned.slot, hookId: planned.hookId });
       made = { creativeId: img.creativeId, kieTaskId: img.taskId, costUsd: img.costUsd, filePath: img.filePath };
@@ -40,6 +41,8 @@ export async function runSlot(run: CycleRun, planned: PlannedSlot, i: number): P
     return;
   }
   state.generated(i, made);
+  // Only cycles with an approval gate wait here (no await otherwise: the command order of the others is unchanged).
+  if (run.input.approval && !state.stopped && !(await approvalGate(run, i))) return recordFailure(run, i);
   if (state.stopped || !(await run.launchesAllowed('launching'))) {
     if (state.stopped) state.skippedForStop(i);
     else state.skippedForPauseTimeout(i);

@@ -77,9 +77,15 @@ describe('accounts file', () => {
 
   it('reads YAML and resolves a token file relative to the accounts file', () => {
     writeFileSync(path.join(dir, 'token.txt'), 'EAAB-from-file\n');
-    const yaml = file('accounts.yaml', 'accounts:\n  - id: act_42\n    pageId: "7"\n    token: { file: token.txt }\n    maxLiveAds: 3\n');
+    const yaml = file(
+      'accounts.yaml',
+      'accounts:\n  - id: act_42\n    pageId: "7"\n    token: { file: token.txt }\n    maxLiveAds: 3\n    approval: { timeout: 2h, onTimeout: approve }\n',
+    );
     const c = load({ ACCOUNTS_FILE: yaml });
     expect(c.account).toMatchObject({ id: 'act_42', pageId: '7', maxLiveAds: 3, meta: { mode: 'real', accessToken: 'EAAB-from-file' } });
+    expect(c.account.approval).toEqual({ timeout: '2h', onTimeout: 'approve' });
+    expect(load({}).account.approval).toBeUndefined();
+    expect(load({ APPROVAL_REQUIRED: 'true' }).account.approval).toEqual({ timeout: '4h', onTimeout: 'skip' });
   });
 
   it('names every bad field with its account, and refuses a token written into the file', () => {
