@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setLaunchesPausedUpdate, statusQuery } from '../workflows/ad-cycle';
+import { decideLaunchUpdate, setLaunchesPausedUpdate, statusQuery } from '../workflows/ad-cycle';
 import { historyOf } from './helpers/history';
 import { startTestStack, type TestStack } from './helpers/stack';
 
@@ -51,6 +51,12 @@ describe.runIf(record)('record replay histories', () => {
     stack.meta.injectFault({ match: { method: 'POST', path: '/adsets' }, kind: 'error', code: 200, message: 'Requires ads_management permission', times: 1 });
     await save('ad-cycle-launch-unauthorized', await stack.startCycle({ adsPerRun: 1 }));
     stack.meta.clearFaults();
+
+    // The approval gate: one slot approved by update, one left to its timeout's default (skip).
+    const gated = await stack.startCycle({ adsPerRun: 2, approval: { timeout: '3s', onTimeout: 'skip' } });
+    await expect.poll(async () => (await gated.query(statusQuery)).slots.filter((s) => s.status === 'awaiting_approval').length, { timeout: 30_000 }).toBe(2);
+    await gated.executeUpdate(decideLaunchUpdate, { args: [{ slot: 0, approve: true, by: 'recorder' }] });
+    await save('ad-cycle-approval-gate', gated);
 
     // The incompatible copy: the first activity the history scheduled is renamed, as if the code
     // had changed the order/kind of its commands without patched().
