@@ -27,6 +27,7 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { manualWorkflowId, TaskQueues } from '../temporal-config/queues';
 import { POLICIES } from '../temporal-config/policies';
+import { cycleMetadata } from '../temporal-config/cycle-metadata';
 import { AdAccountIdKey } from '../temporal-config/search-attributes';
 import { adCycleWorkflow, decideLaunchUpdate, pauseLaunchesSignal, resumeLaunchesSignal, statusQuery } from '../workflows/ad-cycle';
 import { rootCause } from '../workflows/failure';
@@ -129,6 +130,7 @@ export function createApi(opts: Omit<ApiServerOptions, 'port' | 'host'>): Hono {
       args: [input],
       typedSearchAttributes: [{ key: AdAccountIdKey, value: account.accountId }],
       workflowExecutionTimeout: '30m',
+      ...cycleMetadata({ ...input, adsPerRun: input.adsPerRun ?? 1, startedBy: 'the API' }),
     });
     return c.json({ workflowId, input }, 202);
   });

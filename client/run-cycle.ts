@@ -5,6 +5,7 @@
  */
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { manualWorkflowId, TaskQueues } from '../temporal-config/queues';
+import { cycleMetadata } from '../temporal-config/cycle-metadata';
 import { AdAccountIdKey } from '../temporal-config/search-attributes';
 import { adCycleWorkflow } from '../workflows/ad-cycle';
 import type { AdCycleInput } from '../workflows/ad-cycle-types';
@@ -25,6 +26,7 @@ export async function runCycle(client: Client, input: AdCycleInput, suffix = new
       args: [input],
       typedSearchAttributes: [{ key: AdAccountIdKey, value: input.accountId }],
       workflowExecutionTimeout: '30m',
+      ...cycleMetadata({ ...input, adsPerRun: input.adsPerRun ?? 1, startedBy: 'npm run cycle' }),
     });
     const result = await handle.result();
     return { ok: true, line: { workflowId, runId: handle.firstExecutionRunId, ...result, status: 'COMPLETED' } };

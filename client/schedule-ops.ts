@@ -5,6 +5,7 @@
  */
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
 import { TaskQueues, scheduleId, scheduledWorkflowId, WORKFLOW_TYPE } from '../temporal-config/queues';
+import { cycleMetadata } from '../temporal-config/cycle-metadata';
 import { AdAccountIdKey } from '../temporal-config/search-attributes';
 import type { AdCycleInput } from '../workflows/ad-cycle-types';
 
@@ -40,6 +41,7 @@ function scheduleOptions(s: ScheduleSettings, launchesPaused = false): ScheduleO
       typedSearchAttributes: [{ key: AdAccountIdKey, value: s.accountId }],
       // Backstop: no cycle may outlive two intervals.
       workflowExecutionTimeout: `${s.intervalSeconds * 2}s`,
+      ...cycleMetadata({ ...args[0], adsPerRun: s.adsPerRun, startedBy: 'its schedule' }),
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10m', pauseOnFailure: true },
   };

@@ -58,6 +58,9 @@ describe.runIf(record)('record replay histories', () => {
     await gated.executeUpdate(decideLaunchUpdate, { args: [{ slot: 0, approve: true, by: 'recorder' }] });
     await save('ad-cycle-approval-gate', gated);
 
+    // Since the memo (patched 'memo-slots') and the per-call activity summaries.
+    await save('ad-cycle-memo-summaries', await stack.startCycle({ adsPerRun: 1 }));
+
     // The incompatible copy: the first activity the history scheduled is renamed, as if the code
     // had changed the order/kind of its commands without patched().
     const first = two.events.find((e) => e.activityTaskScheduledEventAttributes);

@@ -16,6 +16,7 @@ import {
   log,
   patched,
   setHandler,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -34,7 +35,7 @@ import {
   type KieCallbackArgs,
   type SetLaunchesPausedArgs,
 } from './ad-cycle-types';
-import { analysisActs, campaignActs } from './cycle-activities';
+import { analysisActsWith, campaignActsWith } from './cycle-activities';
 import { createdOnMeta, cycleOutcome, generationCostUsd, notLaunchedDecisions } from './cycle-outcome';
 import { decideLaunch, validateDecision } from './approval';
 import { createCycleRun, type CycleRun } from './cycle-run';
@@ -107,23 +108,37 @@ function kieCallback(state: CycleState, args: KieCallbackArgs): void {
 async function prepare(run: CycleRun): Promise<{ insights: FetchInsightsResult; plan: PlanCycleResult; decisions: string[] }> {
   const { input, state, accountId, cycleId } = run;
   run.stage('insights');
-  const insights = await analysisActs.fetchInsights({ accountId, cycleId });
+  const insights = await analysisActsWith(`Pull ${accountId}'s Meta insights and reconcile its live ads`).fetchInsights({ accountId, cycleId });
 
   run.stage('planning');
-  const plan = await analysisActs.planCycle({ accountId, cycleId, wanted: input.adsPerRun, policy: input.policy, format: input.format });
+  const plan = await analysisActsWith(`Score hooks and choose ${input.adsPerRun} launch(es) by ${input.policy ?? 'the default policy'}`).planCycle({
+    accountId,
+    cycleId,
+    wanted: input.adsPerRun,
+    policy: input.policy,
+    format: input.format,
+  });
   state.plan(plan.slots);
   if (plan.slots.length) {
     upsertSearchAttributes([
       { key: AdHooksKey, value: [...new Set(plan.slots.map((s) => s.hookId))] },
       { key: CreativeFormatsKey, value: [...new Set(plan.slots.map((s) => s.format))] },
     ]);
+    // The Web UI's Memo tab: what each slot will be. (Cycles recorded before the memo replay without it.)
+    if (patched('memo-slots'))
+      upsertMemo({
+        account: accountId,
+        policy: plan.policy,
+        slots: plan.slots.map(({ slot, hookId, headline, format }) => ({ slot, hookId, headline, format })),
+      });
   }
   const decisions = [...plan.slots.map((s) => `choose ${s.hookId} (${s.format}): ${s.reason}`), ...plan.skipped.map((s) => `skip: ${s.reason}`)];
 
   if (plan.actions.length) {
     run.stage('optimizing');
     try {
-      const applied = await campaignActs.applyActions({ accountId, cycleId, actions: plan.actions });
+      const what = plan.actions.map((a) => `${a.kind} ${a.creativeId}`).join(', ');
+      const applied = await campaignActsWith(`Pause losers and scale winners: ${what}`).applyActions({ accountId, cycleId, actions: plan.actions });
       decisions.push(...applied.applied.map((a) => `${a.kind} ${a.creativeId}: ${a.reason}`));
       decisions.push(...applied.skipped.map((a) => `not ${a.kind === 'pause' ? 'paused' : 'scaled'} ${a.creativeId}: ${a.why}`));
     } catch (err) {
@@ -135,7 +150,7 @@ async function prepare(run: CycleRun): Promise<{ insights: FetchInsightsResult; 
   // would otherwise buy a creative every cycle that can never launch. (Cycles started before this
   // check existed replay without it.)
   if (plan.slots.length && !state.stopped && patched('write-access-check')) {
-    await campaignActs.checkWriteAccess({ accountId });
+    await campaignActsWith(`Check that the token may write to ${accountId} (validate_only, creates nothing)`).checkWriteAccess({ accountId });
   }
   if (state.stopped) throw accountStopped(state.stopped);
   return { insights, plan, decisions };
@@ -168,7 +183,7 @@ async function finish(
     created,
     generationCostUsd: generationCostUsd(slots),
   };
-  await analysisActs.recordCycle({ accountId, cycleId, status: outcome, result });
+  await analysisActsWith(`Record the cycle: ${outcome}`).recordCycle({ accountId, cycleId, status: outcome, result });
   upsertSearchAttributes([
     { key: CycleOutcomeKey, value: outcome },
     { key: AdsLaunchedKey, value: created.adIds.length },
@@ -187,7 +202,12 @@ async function failCycle(run: CycleRun, err: unknown, startedAt: string): Promis
   run.stage('failed');
   const failed = { cycleId, accountId, status: 'failed', startedAt, finishedAt: new Date().toISOString(), failure, slots: state.status().slots };
   try {
-    await analysisActs.recordCycle({ accountId, cycleId, status: 'failed', result: failed });
+    await analysisActsWith(`Record the failed cycle: ${describeCause(cause)}`.slice(0, 200)).recordCycle({
+      accountId,
+      cycleId,
+      status: 'failed',
+      result: failed,
+    });
   } catch (recordErr) {
     log.error('could not record the failed cycle', { cycleId, error: failureMessage(recordErr) });
   }

@@ -12,7 +12,7 @@ import type { PlannedSlot } from '../activities/analysis';
 import type { LaunchCreativeResult } from '../activities/campaign';
 import type { FinishVideoResult } from '../activities/video';
 import { failureCostUsd, failureMessage, isSkip } from './activity-errors';
-import { analysisActs, campaignActs, imageActs, videoActs, videoWait } from './cycle-activities';
+import { analysisActsWith, campaignActsWith, imageActsWith, videoActsWith, videoWaitWith } from './cycle-activities';
 import { approvalGate } from './approval';
 import type { CycleRun } from './cycle-run';
 import type { Generated } from './cycle-state';
@@ -30,7 +30,12 @@ export async function runSlot(run: CycleRun, planned: PlannedSlot, i: number): P
       const done = await generateVideo(run, planned, i);
       made = { creativeId: done.creativeId, costUsd: done.costUsd, filePath: done.filePath, ...(done.videoUrl ? { videoUrl: done.videoUrl } : {}) };
     } else {
-      const img = await imageActs.generateImageCreative({ accountId, cycleId, slot: planned.slot, hookId: planned.hookId });
+      const img = await imageActsWith(`Generate the 9:16 image for hook ${planned.hookId} (slot ${planned.slot}) with Nano Banana`).generateImageCreative({
+        accountId,
+        cycleId,
+        slot: planned.slot,
+        hookId: planned.hookId,
+      });
       made = { creativeId: img.creativeId, kieTaskId: img.taskId, costUsd: img.costUsd, filePath: img.filePath };
     }
   } catch (err) {
@@ -51,7 +56,10 @@ export async function runSlot(run: CycleRun, planned: PlannedSlot, i: number): P
   state.launching(i);
   let launched: LaunchCreativeResult;
   try {
-    launched = await campaignActs.launchCreative({ accountId, creativeId: made.creativeId });
+    launched = await campaignActsWith(`Launch hook ${planned.hookId} (slot ${planned.slot}) on Meta: campaign, ad set, creative, ad`).launchCreative({
+      accountId,
+      creativeId: made.creativeId,
+    });
   } catch (err) {
     if (isSkip(err)) state.skipped(i, failureMessage(err));
     else state.launchFailed(i, failureMessage(err));
@@ -69,12 +77,22 @@ export async function runSlot(run: CycleRun, planned: PlannedSlot, i: number): P
  */
 async function generateVideo(run: CycleRun, planned: PlannedSlot, i: number): Promise<FinishVideoResult> {
   const { state } = run;
-  const sub = await videoActs.submitVideo({ accountId: run.accountId, cycleId: run.cycleId, slot: planned.slot, hookId: planned.hookId });
+  const sub = await videoActsWith(`Submit the Veo 3.1 video for hook ${planned.hookId} (slot ${planned.slot})`).submitVideo({
+    accountId: run.accountId,
+    cycleId: run.cycleId,
+    slot: planned.slot,
+    hookId: planned.hookId,
+  });
   state.videoSubmitted(i, sub.creativeId, sub.taskId);
   run.stage('waiting-for-video');
   for (let round = 0; round < 3; round++) {
     const scope = new CancellationScope();
-    const polling = scope.run(() => videoWait.awaitVideo({ creativeId: sub.creativeId, taskId: sub.taskId }));
+    const polling = scope.run(() =>
+      videoWaitWith(`Wait for the Veo 3.1 video of hook ${planned.hookId} (slot ${planned.slot}), round ${round + 1}`).awaitVideo({
+        creativeId: sub.creativeId,
+        taskId: sub.taskId,
+      }),
+    );
     const called = round === 0 ? condition(() => state.hasCallback(sub.taskId)).then(() => 'callback' as const) : new Promise<never>(() => {});
     const endedBy = await Promise.race([polling.then(() => 'polling' as const), called]);
     if (endedBy === 'callback') {
@@ -82,7 +100,10 @@ async function generateVideo(run: CycleRun, planned: PlannedSlot, i: number): Pr
       polling.catch(() => undefined); // its cancellation is expected
     }
     state.videoWaitEnded(i, endedBy);
-    const done = await videoActs.finishVideo({ creativeId: sub.creativeId, taskId: sub.taskId });
+    const done = await videoActsWith(`Confirm and download the video of hook ${planned.hookId} (slot ${planned.slot})`).finishVideo({
+      creativeId: sub.creativeId,
+      taskId: sub.taskId,
+    });
     if (done.state === 'done') return done;
   }
   throw ApplicationFailure.nonRetryable(`Veo task ${sub.taskId} never confirmed as finished`, 'GenerationTimedOut');
@@ -91,7 +112,7 @@ async function generateVideo(run: CycleRun, planned: PlannedSlot, i: number): Pr
 /** Records why slot `i` did not go live. */
 function recordFailure(run: CycleRun, i: number): Promise<void> {
   const slot = run.state.slots[i]!;
-  return analysisActs.recordSlotFailure({
+  return analysisActsWith(`Record why slot ${slot.slot} (hook ${slot.hookId}) is not live: ${slot.status}`).recordSlotFailure({
     accountId: run.accountId,
     cycleId: run.cycleId,
     slot: slot.slot,

@@ -16,6 +16,7 @@ import { startMetaSimulator, type MetaSimOptions, type MetaSimulator } from '../
 import { manualWorkflowId, TaskQueues } from '../../temporal-config/queues';
 import { startCallbackServer } from '../../client/callback-server';
 import { freePort } from '../../scripts/temporal-server';
+import { cycleMetadata } from '../../temporal-config/cycle-metadata';
 import { AdAccountIdKey } from '../../temporal-config/search-attributes';
 import { buildWorkflowBundle, createWorker, GROUPS, type Group } from '../../workers/create-workers';
 import { buildActivities } from '../../workers/deps';
@@ -128,6 +129,7 @@ export async function startTestStack(
         args: [{ accountId: config.account.id, adsPerRun: 1, ...input } as AdCycleInput],
         typedSearchAttributes: [{ key: AdAccountIdKey, value: config.account.id }],
         workflowExecutionTimeout: '5m',
+        ...cycleMetadata({ accountId: config.account.id, adsPerRun: 1, ...input, startedBy: 'a test' }),
       });
     },
     stopWorkers,
