@@ -13,6 +13,8 @@ import { ALL_SEARCH_ATTRIBUTES } from '../../temporal-config/search-attributes';
 declare module 'vitest' {
   export interface ProvidedContext {
     temporalAddress: string;
+    /** The dev server's Web UI (for the browser test); empty with TEST_TEMPORAL_ADDRESS. */
+    temporalUiUrl: string;
   }
 }
 
@@ -20,10 +22,15 @@ export default async function setup(project: TestProject) {
   if (process.env.TEST_TEMPORAL_ADDRESS) {
     await ensureSearchAttributes(process.env.TEST_TEMPORAL_ADDRESS, 'default');
     project.provide('temporalAddress', process.env.TEST_TEMPORAL_ADDRESS);
+    project.provide('temporalUiUrl', process.env.TEST_TEMPORAL_UI_URL ?? '');
     return;
   }
+  const uiPort = await freePort();
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
+      // The Web UI too, so a test can look at cycles the way users do.
+      ui: true,
+      uiPort,
       executable: { type: 'existing-path', path: resolveTemporalCli() },
       ip: '127.0.0.1',
       port: await freePort(),
@@ -31,6 +38,7 @@ export default async function setup(project: TestProject) {
     },
   });
   project.provide('temporalAddress', env.address);
+  project.provide('temporalUiUrl', `http://127.0.0.1:${uiPort}`);
   return async () => {
     await env.teardown();
   };
