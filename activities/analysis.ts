@@ -59,6 +59,8 @@ export interface PlanCycleInput {
   policy?: PolicyName;
   /** Restrict this cycle's launches to one format; absent = each hook's allowed formats. */
   format?: 'image' | 'video';
+  /** Force every launch of this cycle to this hook (an operator's choice); absent = the policy chooses. */
+  hookId?: string;
 }
 /** One launch slot chosen for this cycle. */
 export interface PlannedSlot {

@@ -19,6 +19,7 @@ import {
   type PlanCycleResult as LearnedPlan,
 } from '../learning';
 import type { Accounts } from './accounts';
+import { domainFailure } from './errors';
 import type { PlanCycleInput, PlanCycleResult, PlannedSlot } from './analysis';
 import type { CreativeAction } from './budget-actions';
 import { day } from './meta-insights';
@@ -32,9 +33,12 @@ export interface PlanCtx {
 }
 
 /** Scores, decides and chooses this cycle's launches (seeded by the cycle id, so a retry chooses the same). */
-export function planCycle(ctx: PlanCtx, { accountId, cycleId, wanted, policy, format }: PlanCycleInput): PlanCycleResult {
+export function planCycle(ctx: PlanCtx, { accountId, cycleId, wanted, policy, format, hookId: forcedHook }: PlanCycleInput): PlanCycleResult {
   const account = ctx.accounts(accountId);
   const hooks = account.hooks();
+  if (forcedHook && !hooks.some((h) => h.id === forcedHook && (!format || h.formats.includes(format)))) {
+    throw domainFailure('InvalidInput', `hookId ${forcedHook} is not in ${accountId}'s hook library${format ? ` as a ${format}` : ''}`);
+  }
   const at = ctx.now();
   const today = day(at);
   const ev = evidenceOf(ctx, accountId, today);
@@ -57,15 +61,17 @@ export function planCycle(ctx: PlanCtx, { accountId, cycleId, wanted, policy, fo
   });
   // The learning core sizes launches by the caps; the cycle asks for at most `wanted`.
   const launches = plan.decisions.filter((d) => d.kind === 'launch').slice(0, wanted);
-  const formats = chooseFormats({ seed: cycleId, hookIds: launches.map((d) => d.hookId!), hooks, videoShare: account.videoShare, forced: format });
+  // An operator may force the hook of this cycle's launches; the caps still size them, and the audit keeps the policy's choice.
+  const hookOf = (d: (typeof launches)[number]) => forcedHook ?? d.hookId!;
+  const formats = chooseFormats({ seed: cycleId, hookIds: launches.map(hookOf), hooks, videoShare: account.videoShare, forced: format });
   const slots: PlannedSlot[] = launches.map((d, i) => ({
     slot: i,
-    hookId: d.hookId!,
-    headline: hooks.find((h) => h.id === d.hookId)?.headline,
+    hookId: hookOf(d),
+    headline: hooks.find((h) => h.id === hookOf(d))?.headline,
     format: formats[i]!,
-    style: d.style,
+    style: forcedHook ? undefined : d.style,
     sampledValue: d.probability ?? 0,
-    reason: d.reason,
+    reason: forcedHook ? `forced by an operator (the policy chose ${d.hookId}: ${d.reason})` : d.reason,
   }));
   const skipReasons = plan.decisions.filter((d) => d.kind === 'skip-launch').map((d) => d.reason);
   const skipped = Array.from({ length: wanted - slots.length }, () => ({

@@ -51,6 +51,7 @@ const StartCycle = z
     ads: z.number().int().min(0).max(10).optional(),
     format: z.enum(['image', 'video']).optional(),
     policy: z.enum(POLICIES).optional(),
+    hook: z.string().min(1).optional(),
     launchesPaused: z.boolean().optional(),
   })
   .strict();
@@ -121,6 +122,7 @@ export function createApi(opts: Omit<ApiServerOptions, 'port' | 'host'>): Hono {
       launchesPaused: b.data.launchesPaused ?? false,
       ...((b.data.policy ?? account.policy) ? { policy: b.data.policy ?? account.policy } : {}),
       ...(b.data.format ? { format: b.data.format } : {}),
+      ...(b.data.hook ? { hookId: b.data.hook } : {}),
       ...(account.approval ? { approval: account.approval } : {}),
     };
     const workflowId = manualWorkflowId(account.accountId, `api-${new Date().toISOString().replace(/[:.]/g, '-')}`);

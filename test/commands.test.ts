@@ -70,6 +70,29 @@ describe('commands', () => {
     expect(row!.generationCostUsd).toBeCloseTo(out.generationCostUsd);
   });
 
+  it('npm run cycle forces a hook and a format for its launches, and refuses a hook the library lacks', async () => {
+    const env = {
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'maa-cmd-')),
+      META_SIM_PORT: String(await freePort()),
+      KIE_SIM_PORT: String(await freePort()),
+      CALLBACK_PORT: String(await freePort()),
+      KIE_POLL_INTERVAL_MS: '250',
+    };
+    const forced = run(['workers/cycle.ts', '--ads', '1', '--hook', 'wasted-budget-math', '--format', 'image'], env);
+    expect(forced.status, forced.stderr).toBe(0);
+    const out = JSON.parse(forced.stdout.trim());
+    expect(out).toMatchObject({ outcome: 'launched', slots: [{ hookId: 'wasted-budget-math', format: 'image', status: 'launched' }] });
+    expect(out.decisions[0]).toMatch(/^choose wasted-budget-math \(image\): forced by an operator/);
+    const unknown = run(['workers/cycle.ts', '--ads', '1', '--hook', 'no-such-hook'], env);
+    expect(unknown.status).toBe(1);
+    expect(JSON.parse(unknown.stdout.trim())).toMatchObject({
+      status: 'FAILED',
+      stage: 'planning',
+      cause: { type: 'InvalidInput', message: expect.stringContaining('no-such-hook') },
+    });
+  });
+
   it('npm run cycle prints the root cause of a failed cycle (type, Graph code and subcode, stage) and records it', async () => {
     const meta = await startMetaSimulator({ timeScale: 60 });
     try {

@@ -1,5 +1,5 @@
 /**
- * npm run cycle [-- --account act_... --ads N --format image|video --paused --policy NAME]
+ * npm run cycle [-- --account act_... --ads N --format image|video --hook HOOK_ID --paused --policy NAME]
  * Starts one adCycle now for one configured account (the first by default), waits for it, prints
  * its result as ONE JSON line on stdout, and exits 0 only when the cycle completed. Brings up the
  * local stack (server, simulators, workers) for the parts that are not already running.
@@ -20,6 +20,7 @@ async function main(): Promise<number> {
       paused: { type: 'boolean', default: false },
       policy: { type: 'string' },
       format: { type: 'string' },
+      hook: { type: 'string' },
     },
   });
   const config = loadConfig();
@@ -49,6 +50,7 @@ async function main(): Promise<number> {
       launchesPaused: values.paused,
       ...((values.policy ?? account.policy) ? { policy: values.policy ?? account.policy } : {}),
       ...(values.format ? { format: values.format } : {}),
+      ...(values.hook ? { hookId: values.hook } : {}),
       ...(account.approval ? { approval: account.approval } : {}),
     } as AdCycleInput;
     const { ok, line } = await runCycle(stack.client, input);

@@ -28,6 +28,11 @@ export const AdCycleInputSchema = z
     policy: z.enum(POLICIES).optional(),
     /** Force every launch of this cycle to one format; absent = VIDEO_SHARE decides per launch. */
     format: z.enum(['image', 'video']).optional(),
+    /** Force every launch of this cycle to one hook of the account's library; absent = the policy chooses. */
+    hookId: z
+      .string()
+      .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a hook id from the hook library, e.g. "free-trial-urgency"')
+      .optional(),
     /**
      * The approval gate: when set, each generated creative waits for a person to approve or reject
      * it (decideLaunch update or signal) before it may launch; after `timeout`, `onTimeout` decides.

@@ -117,6 +117,7 @@ async function prepare(run: CycleRun): Promise<{ insights: FetchInsightsResult; 
     wanted: input.adsPerRun,
     policy: input.policy,
     format: input.format,
+    ...(input.hookId ? { hookId: input.hookId } : {}),
   });
   state.plan(plan.slots);
   if (plan.slots.length) {
