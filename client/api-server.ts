@@ -31,8 +31,7 @@ import { cycleMetadata } from '../temporal-config/cycle-metadata';
 import { AdAccountIdKey } from '../temporal-config/search-attributes';
 import { adCycleWorkflow, decideLaunchUpdate, pauseLaunchesSignal, resumeLaunchesSignal, statusQuery } from '../workflows/ad-cycle';
 import { rootCause } from '../workflows/failure';
-import type { AdCycleInput } from '../workflows/ad-cycle-types';
-import { setScheduledLaunchesPaused, type ScheduleSettings } from './schedule-ops';
+import { cycleInput, setScheduledLaunchesPaused, type ScheduleSettings } from './schedule-ops';
 
 export interface ApiServerOptions {
   port: number;
@@ -116,15 +115,13 @@ export function createApi(opts: Omit<ApiServerOptions, 'port' | 'host'>): Hono {
     if (!b.ok) return b.res;
     const account = opts.accounts().find((a) => a.accountId === b.data.account);
     if (!account) return c.json({ error: `account: ${b.data.account} is not configured` }, 404);
-    const input: AdCycleInput = {
-      accountId: account.accountId,
-      adsPerRun: b.data.ads ?? account.adsPerRun,
-      launchesPaused: b.data.launchesPaused ?? false,
-      ...((b.data.policy ?? account.policy) ? { policy: b.data.policy ?? account.policy } : {}),
-      ...(b.data.format ? { format: b.data.format } : {}),
-      ...(b.data.hook ? { hookId: b.data.hook } : {}),
-      ...(account.approval ? { approval: account.approval } : {}),
-    };
+    const input = cycleInput(account, {
+      adsPerRun: b.data.ads,
+      launchesPaused: b.data.launchesPaused,
+      policy: b.data.policy,
+      format: b.data.format,
+      hookId: b.data.hook,
+    });
     const workflowId = manualWorkflowId(account.accountId, `api-${new Date().toISOString().replace(/[:.]/g, '-')}`);
     await client.workflow.start(adCycleWorkflow, {
       workflowId,

@@ -19,16 +19,43 @@ export interface ScheduleSettings {
   approval?: AdCycleInput['approval'];
 }
 
+/** What a caller may change of an account's cycle; undefined keeps the account's own setting. */
+export interface CycleOverrides {
+  adsPerRun?: number;
+  launchesPaused?: boolean;
+  policy?: AdCycleInput['policy'];
+  format?: AdCycleInput['format'];
+  hookId?: string;
+}
+
+/** The input of one cycle of an account: its settings, with a caller's overrides. Used by the schedule, `npm run cycle` and the API. */
+export function cycleInput(s: ScheduleSettings, o: CycleOverrides = {}): AdCycleInput {
+  const policy = o.policy ?? s.policy;
+  return {
+    accountId: s.accountId,
+    adsPerRun: o.adsPerRun ?? s.adsPerRun,
+    launchesPaused: o.launchesPaused ?? false,
+    ...(policy ? { policy } : {}),
+    ...(o.format ? { format: o.format } : {}),
+    ...(o.hookId ? { hookId: o.hookId } : {}),
+    ...(s.approval ? { approval: s.approval } : {}),
+  };
+}
+
+/** The schedules' view of a configured account. */
+export function scheduledAccount(a: {
+  id: string;
+  intervalSeconds: number;
+  adsPerRun: number;
+  policy?: AdCycleInput['policy'];
+  approval?: AdCycleInput['approval'];
+  enabled: boolean;
+}): ScheduledAccount {
+  return { accountId: a.id, intervalSeconds: a.intervalSeconds, adsPerRun: a.adsPerRun, policy: a.policy, approval: a.approval, enabled: a.enabled };
+}
+
 function scheduleOptions(s: ScheduleSettings, launchesPaused = false): ScheduleOptions {
-  const args: [AdCycleInput] = [
-    {
-      accountId: s.accountId,
-      adsPerRun: s.adsPerRun,
-      launchesPaused,
-      ...(s.policy ? { policy: s.policy } : {}),
-      ...(s.approval ? { approval: s.approval } : {}),
-    },
-  ];
+  const args: [AdCycleInput] = [cycleInput(s, { launchesPaused })];
   return {
     scheduleId: scheduleId(s.accountId),
     spec: { intervals: [{ every: `${s.intervalSeconds}s` }] },

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/env';
 import { pickAccount } from '../config/pick-account';
 import { scheduleId } from '../temporal-config/queues';
-import { ensureSchedule, setScheduledLaunchesPaused } from './schedule-ops';
+import { ensureSchedule, scheduledAccount, setScheduledLaunchesPaused } from './schedule-ops';
 
 const OPS = ['create', 'describe', 'pause', 'unpause', 'trigger', 'backfill', 'delete', 'pause-launches', 'resume-launches'] as const;
 
@@ -24,13 +24,7 @@ async function main() {
   }
   const config = loadConfig();
   const account = pickAccount(config.accounts, values.account);
-  const settings = {
-    accountId: account.id,
-    intervalSeconds: account.intervalSeconds,
-    adsPerRun: account.adsPerRun,
-    policy: account.policy,
-    approval: account.approval,
-  };
+  const settings = scheduledAccount(account);
   const connection = await Connection.connect({ address: config.temporal.address });
   try {
     const client = new Client({ connection, namespace: config.temporal.namespace });

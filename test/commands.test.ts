@@ -38,16 +38,19 @@ const runAsync = (args: string[], env: Record<string, string>) =>
     });
   });
 
+/** The environment of an `npm run cycle` process: the test server, its own data folder and free ports. */
+const cycleEnv = async () => ({
+  TEMPORAL_ADDRESS: inject('temporalAddress'),
+  DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'maa-cmd-')),
+  META_SIM_PORT: String(await freePort()),
+  KIE_SIM_PORT: String(await freePort()),
+  CALLBACK_PORT: String(await freePort()),
+  KIE_POLL_INTERVAL_MS: '250',
+});
+
 describe('commands', () => {
   it('npm run cycle brings up simulators and workers, runs one cycle and prints it as one JSON line', async () => {
-    const env = {
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'maa-cmd-')),
-      META_SIM_PORT: String(await freePort()),
-      KIE_SIM_PORT: String(await freePort()),
-      CALLBACK_PORT: String(await freePort()),
-      KIE_POLL_INTERVAL_MS: '250',
-    };
+    const env = await cycleEnv();
     const r = run(['workers/cycle.ts', '--ads', '1'], env);
     expect(r.stderr).toContain('Simulator mode');
     expect(r.status).toBe(0);
@@ -71,14 +74,7 @@ describe('commands', () => {
   });
 
   it('npm run cycle forces a hook and a format for its launches, and refuses a hook the library lacks', async () => {
-    const env = {
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'maa-cmd-')),
-      META_SIM_PORT: String(await freePort()),
-      KIE_SIM_PORT: String(await freePort()),
-      CALLBACK_PORT: String(await freePort()),
-      KIE_POLL_INTERVAL_MS: '250',
-    };
+    const env = await cycleEnv();
     const forced = run(['workers/cycle.ts', '--ads', '1', '--hook', 'wasted-budget-math', '--format', 'image'], env);
     expect(forced.status, forced.stderr).toBe(0);
     const out = JSON.parse(forced.stdout.trim());

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/env';
 import { pickAccount } from '../config/pick-account';
 import { runCycle } from '../client/run-cycle';
+import { cycleInput, scheduledAccount } from '../client/schedule-ops';
 import type { AdCycleInput } from '../workflows/ad-cycle-types';
 import { startLocalStack } from './local-stack';
 import { installTemporalLogging, makeLogger } from './logger';
@@ -44,15 +45,13 @@ async function main(): Promise<number> {
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   try {
-    const input = {
-      accountId: account.id,
-      adsPerRun: values.ads === undefined ? account.adsPerRun : Number(values.ads),
+    const input = cycleInput(scheduledAccount(account), {
+      adsPerRun: values.ads === undefined ? undefined : Number(values.ads),
       launchesPaused: values.paused,
-      ...((values.policy ?? account.policy) ? { policy: values.policy ?? account.policy } : {}),
-      ...(values.format ? { format: values.format } : {}),
-      ...(values.hook ? { hookId: values.hook } : {}),
-      ...(account.approval ? { approval: account.approval } : {}),
-    } as AdCycleInput;
+      policy: values.policy as AdCycleInput['policy'],
+      format: values.format as AdCycleInput['format'],
+      hookId: values.hook,
+    });
     const { ok, line } = await runCycle(stack.client, input);
     console.log(JSON.stringify(line));
     return ok ? 0 : 1;

@@ -18,6 +18,7 @@ import { buildWorkflowBundle, createWorker, GROUPS } from './create-workers';
 import { buildActivities } from './deps';
 import { startApiServer } from '../client/api-server';
 import { startCallbackServer } from '../client/callback-server';
+import { scheduledAccount } from '../client/schedule-ops';
 import { canConnect, ensureTemporalServer, type RunningServer } from '../scripts/temporal-server';
 
 export interface LocalStack {
@@ -99,15 +100,7 @@ export async function startLocalStack(config: Config, opts: { ui: boolean; api?:
       host: config.api.host,
       token: config.api.token,
       client,
-      accounts: () =>
-        current.accounts.map((a) => ({
-          accountId: a.id,
-          intervalSeconds: a.intervalSeconds,
-          adsPerRun: a.adsPerRun,
-          policy: a.policy,
-          approval: a.approval,
-          enabled: a.enabled,
-        })),
+      accounts: () => current.accounts.map(scheduledAccount),
       checkDb: () => void activities().db.$client.prepare('select count(*) from cycles').get(),
     });
     closers.unshift(() => api.close());

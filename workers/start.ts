@@ -7,7 +7,7 @@
  */
 import { unwatchFile, watchFile } from 'node:fs';
 import { ConfigError, loadConfig, type Config } from '../config/env';
-import { syncSchedules } from '../client/schedule-ops';
+import { scheduledAccount, syncSchedules } from '../client/schedule-ops';
 import { startLocalStack } from './local-stack';
 import { installTemporalLogging, makeLogger } from './logger';
 
@@ -15,15 +15,7 @@ import { installTemporalLogging, makeLogger } from './logger';
 const DEFAULT_METRICS_PORT = 9464;
 
 /** The schedules' view of the configured accounts. */
-const scheduled = (config: Config) =>
-  config.accounts.map((a) => ({
-    accountId: a.id,
-    intervalSeconds: a.intervalSeconds,
-    adsPerRun: a.adsPerRun,
-    policy: a.policy,
-    approval: a.approval,
-    enabled: a.enabled,
-  }));
+const scheduled = (config: Config) => config.accounts.map(scheduledAccount);
 
 async function run() {
   const config = loadConfig();
