@@ -25,12 +25,10 @@ import { Hono, type Context } from 'hono';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { manualWorkflowId, TaskQueues } from '../temporal-config/queues';
 import { POLICIES } from '../temporal-config/policies';
-import { cycleMetadata } from '../temporal-config/cycle-metadata';
-import { AdAccountIdKey } from '../temporal-config/search-attributes';
-import { adCycleWorkflow, decideLaunchUpdate, pauseLaunchesSignal, resumeLaunchesSignal, statusQuery } from '../workflows/ad-cycle';
+import { decideLaunchUpdate, pauseLaunchesSignal, resumeLaunchesSignal, statusQuery } from '../workflows/ad-cycle';
 import { rootCause } from '../workflows/failure';
+import { startCycle } from './run-cycle';
 import { cycleInput, setScheduledLaunchesPaused, type ScheduleSettings } from './schedule-ops';
 
 export interface ApiServerOptions {
@@ -122,55 +120,28 @@ export function createApi(opts: Omit<ApiServerOptions, 'port' | 'host'>): Hono {
       format: b.data.format,
       hookId: b.data.hook,
     });
-    const workflowId = manualWorkflowId(account.accountId, `api-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-    await client.workflow.start(adCycleWorkflow, {
-      workflowId,
-      taskQueue: TaskQueues.orchestrator,
-      args: [input],
-      typedSearchAttributes: [{ key: AdAccountIdKey, value: account.accountId }],
-      workflowExecutionTimeout: '30m',
-      ...cycleMetadata({ ...input, adsPerRun: input.adsPerRun ?? 1, startedBy: 'the API' }),
-    });
+    const { workflowId } = await startCycle(client, input, { suffix: `api-${new Date().toISOString().replace(/[:.]/g, '-')}`, startedBy: 'the API' });
     return c.json({ workflowId, input }, 202);
   });
 
   const cycle = (id: string) => client.workflow.getHandle(id);
-  const notFound = (c: Context, err: unknown) => (err instanceof WorkflowNotFoundError ? c.json({ error: `no cycle ${c.req.param('id')}` }, 404) : undefined);
 
   app.get('/cycles/:id', async (c) => {
-    try {
-      const handle = cycle(c.req.param('id'));
-      const [desc, status] = await Promise.all([handle.describe(), handle.query(statusQuery)]);
-      return c.json({ workflowId: desc.workflowId, runStatus: desc.status.name, ...status });
-    } catch (err) {
-      const nf = notFound(c, err);
-      if (nf) return nf;
-      throw err;
-    }
+    const handle = cycle(c.req.param('id'));
+    const [desc, status] = await Promise.all([handle.describe(), handle.query(statusQuery)]);
+    return c.json({ workflowId: desc.workflowId, runStatus: desc.status.name, ...status });
   });
 
   app.post('/cycles/:id/pause', async (c) => {
     const b = await body(c, Pause);
     if (!b.ok) return b.res;
-    try {
-      await cycle(c.req.param('id')).signal(pauseLaunchesSignal, { reason: b.data.reason ?? 'paused over the API' });
-      return c.json({ ok: true });
-    } catch (err) {
-      const nf = notFound(c, err);
-      if (nf) return nf;
-      throw err;
-    }
+    await cycle(c.req.param('id')).signal(pauseLaunchesSignal, { reason: b.data.reason ?? 'paused over the API' });
+    return c.json({ ok: true });
   });
 
   app.post('/cycles/:id/resume', async (c) => {
-    try {
-      await cycle(c.req.param('id')).signal(resumeLaunchesSignal);
-      return c.json({ ok: true });
-    } catch (err) {
-      const nf = notFound(c, err);
-      if (nf) return nf;
-      throw err;
-    }
+    await cycle(c.req.param('id')).signal(resumeLaunchesSignal);
+    return c.json({ ok: true });
   });
 
   app.post('/cycles/:id/slots/:slot{[0-9]+}/:op{approve|reject}', async (c) => {
@@ -186,8 +157,6 @@ export function createApi(opts: Omit<ApiServerOptions, 'port' | 'host'>): Hono {
       const status = await cycle(c.req.param('id')).executeUpdate(decideLaunchUpdate, { args: [args] });
       return c.json({ ok: true, slot: status.slots.find((s) => s.slot === args.slot) });
     } catch (err) {
-      const nf = notFound(c, err);
-      if (nf) return nf;
       // The cycle refused the decision (no such slot, or it is not waiting): say why.
       if (err instanceof WorkflowUpdateFailedError) return c.json({ error: rootCause(err).message }, 409);
       throw err;
@@ -202,7 +171,10 @@ export function createApi(opts: Omit<ApiServerOptions, 'port' | 'host'>): Hono {
     return c.json({ ok: true, account: account.accountId, launchesPaused: paused });
   });
 
-  app.onError((err, c) => c.json({ error: err.message }, 500));
+  // A cycle id that names no workflow is a 404 on every route; anything else unexpected a 500.
+  app.onError((err, c) =>
+    err instanceof WorkflowNotFoundError ? c.json({ error: `no cycle ${c.req.param('id')}` }, 404) : c.json({ error: err.message }, 500),
+  );
   return app;
 }
 

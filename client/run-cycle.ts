@@ -17,17 +17,22 @@ export interface RunCycleResult {
   line: Record<string, unknown>;
 }
 
+/** Starts one manual cycle (id `ad-cycle-<account>-manual-<suffix>`), searchable by account, with its Web UI summary. */
+export function startCycle(client: Client, input: AdCycleInput, o: { suffix?: string; startedBy: string }) {
+  return client.workflow.start(adCycleWorkflow, {
+    workflowId: manualWorkflowId(input.accountId, o.suffix ?? new Date().toISOString().replace(/[:.]/g, '-')),
+    taskQueue: TaskQueues.orchestrator,
+    args: [input],
+    typedSearchAttributes: [{ key: AdAccountIdKey, value: input.accountId }],
+    workflowExecutionTimeout: '30m',
+    ...cycleMetadata({ ...input, adsPerRun: input.adsPerRun ?? 1, startedBy: o.startedBy }),
+  });
+}
+
 export async function runCycle(client: Client, input: AdCycleInput, suffix = new Date().toISOString().replace(/[:.]/g, '-')): Promise<RunCycleResult> {
   const workflowId = manualWorkflowId(input.accountId, suffix);
   try {
-    const handle = await client.workflow.start(adCycleWorkflow, {
-      workflowId,
-      taskQueue: TaskQueues.orchestrator,
-      args: [input],
-      typedSearchAttributes: [{ key: AdAccountIdKey, value: input.accountId }],
-      workflowExecutionTimeout: '30m',
-      ...cycleMetadata({ ...input, adsPerRun: input.adsPerRun ?? 1, startedBy: 'npm run cycle' }),
-    });
+    const handle = await startCycle(client, input, { suffix, startedBy: 'npm run cycle' });
     const result = await handle.result();
     return { ok: true, line: { workflowId, runId: handle.firstExecutionRunId, ...result, status: 'COMPLETED' } };
   } catch (err) {
