@@ -109,6 +109,12 @@ export default tseslint.config(
     [{ name: 'activities' }, { name: 'db' }, { name: 'workers' }, { name: 'client' }, { name: 'workflows' }, { name: 'config' }, { name: 'learning' }],
     'temporal-config/ holds shared constants only',
   ),
+  // The report reads the DB and the learning core's scores; it is wired in by workers/ (the API) and its own CLI.
+  boundary(
+    ['report/**/*.ts'],
+    [{ name: 'activities' }, { name: 'workers' }, { name: 'client' }, { name: 'workflows' }, { name: 'simulators' }, { name: 'scripts' }],
+    'report/ draws from db/ and learning/',
+  ),
   boundary(
     ['db/**/*.ts'],
     [{ name: 'activities' }, { name: 'workers' }, { name: 'client' }, { name: 'workflows' }, { name: 'config' }, { name: 'simulators' }],

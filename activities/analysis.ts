@@ -84,6 +84,11 @@ export interface PlanCycleResult {
   findings: string[];
 }
 
+export interface RecordCycleResult {
+  /** The account's spend today so far: Meta's reported media spend plus Kie generation, cents. */
+  daySpendCents: number;
+}
+
 export function createAnalysisActivities(deps: AnalysisDeps) {
   const now = deps.now ?? (() => new Date());
   const ctx: PlanCtx = { db: deps.db, creatives: deps.creatives, accounts: deps.accounts, creditUsd: deps.creditUsd, now };
@@ -111,8 +116,8 @@ export function createAnalysisActivities(deps: AnalysisDeps) {
     recordSlotFailure: async ({ accountId, cycleId, slot, hookId, format, status, reason }: RecordSlotFailureInput): Promise<void> =>
       deps.creatives.slotFailed({ id: creativeIdOf(cycleId, slot), accountId, cycleId, slot, hookId, format, status, reason }),
 
-    /** Writes the cycle's final record (status and typed result) to the DB, and the account's metrics. */
-    recordCycle: async (c: { accountId: string; cycleId: string; status: string; result: unknown }): Promise<void> => {
+    /** Writes the cycle's final record (status and typed result) to the DB, and the account's metrics; answers the day's spend so far. */
+    recordCycle: async (c: { accountId: string; cycleId: string; status: string; result: unknown }): Promise<RecordCycleResult> => {
       recordCycle(deps.db, c, now());
       const { caps } = deps.accounts(c.accountId);
       const cap = deps.creatives.spendCap(c.accountId, caps, deps.creditUsd);
@@ -126,6 +131,7 @@ export function createAnalysisActivities(deps: AnalysisDeps) {
         capCents: caps.totalDailySpendCapCents,
         kieCreditsToday: cap.creditsToday,
       });
+      return { daySpendCents: cap.spentCents };
     },
   };
 }

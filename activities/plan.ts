@@ -7,14 +7,13 @@ import { log } from '@temporalio/activity';
 import { rewritePlanAudit, type DecisionRow, type FindingRow } from '../db/audit';
 import type { Db } from '../db/client';
 import type { CreativeRow, CreativeStore } from '../db/creatives';
-import { performanceOfAds } from '../db/performance';
+import { creativeEvidence } from '../db/evidence';
 import {
   chooseFormats,
   DEFAULT_POLICY,
   findingTexts,
   planCycle as learnPlan,
   scoreHooks,
-  type CreativeEvidence,
   type Finding,
   type PlanCycleResult as LearnedPlan,
 } from '../learning';
@@ -41,7 +40,7 @@ export function planCycle(ctx: PlanCtx, { accountId, cycleId, wanted, policy, fo
   }
   const at = ctx.now();
   const today = day(at);
-  const ev = evidenceOf(ctx, accountId, today);
+  const ev = creativeEvidence(ctx.db, ctx.creatives, accountId, today);
   const used = policy ?? DEFAULT_POLICY;
   const scores = scoreHooks({ hooks, evidence: ev, nowMs: at.getTime(), policy: used });
   const live = ctx.creatives.ofAccount(accountId, ['launched', 'launching']);
@@ -92,35 +91,6 @@ export function planCycle(ctx: PlanCtx, { accountId, cycleId, wanted, policy, fo
     bestHook: best ? { hookId: best.hookId, probability: best.pBest } : undefined,
     findings: texts.slice(0, 6).map((t) => t.text),
   };
-}
-
-/** Evidence per launched creative, from the DB (creatives joined with their daily insights). */
-function evidenceOf(ctx: PlanCtx, accountId: string, today: string): CreativeEvidence[] {
-  const rows = ctx.creatives.ofAccount(accountId, ['launched', 'paused'], { withAd: true });
-  const perf = performanceOfAds(
-    ctx.db,
-    rows.map((r) => r.metaAdId!),
-  );
-  return rows.map((c) => {
-    const daily = perf
-      .filter((p) => p.adId === c.metaAdId)
-      .map((p) => ({ date: p.date, impressions: p.impressions, linkClicks: p.linkClicks, conversions: p.conversions, spendCents: p.spendCents }));
-    const sum = (k: 'impressions' | 'linkClicks' | 'conversions' | 'spendCents') => daily.reduce((s, d) => s + d[k], 0);
-    return {
-      creativeId: c.id,
-      hookId: c.hookId,
-      format: c.format,
-      adSetId: c.metaAdsetId ?? undefined,
-      spendTodayCents: daily.filter((d) => d.date === today).reduce((s, d) => s + d.spendCents, 0),
-      launchedAtMs: Date.parse(c.launchedAt ?? c.createdAt),
-      impressions: sum('impressions'),
-      linkClicks: sum('linkClicks'),
-      conversions: sum('conversions'),
-      spendCents: sum('spendCents'),
-      daily,
-      status: c.status === 'paused' ? 'paused' : 'live',
-    } satisfies CreativeEvidence;
-  });
 }
 
 /** The plan's findings and every kept decision (with its posterior snapshot), replacing a retried plan's rows. */

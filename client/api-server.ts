@@ -11,6 +11,8 @@
  *   POST /cycles/:workflowId/slots/:slot/reject    {by?, reason?}
  *   POST /accounts/:account/launches/pause   future scheduled cycles launch nothing
  *   POST /accounts/:account/launches/resume
+ *   GET  /report                           the report's index over accounts (self-contained HTML)
+ *   GET  /report/:account                  one account's report page
  *
  * Every route but /healthz needs `Authorization: Bearer <API_TOKEN>`, compared in constant time
  * and never logged. Bodies are validated with zod; a 400 names the bad field.
@@ -40,6 +42,8 @@ export interface ApiServerOptions {
   accounts: () => ReadonlyArray<ScheduleSettings & { enabled: boolean }>;
   /** Throws when the performance DB cannot be read (injected: the client does not open the DB). */
   checkDb: () => void | Promise<void>;
+  /** The report pages (injected: they are drawn from the DB); without it /report is 404. */
+  report?: { index(): string; account(accountId: string): string | undefined };
 }
 
 const StartCycle = z
@@ -169,6 +173,12 @@ export function createApi(opts: Omit<ApiServerOptions, 'port' | 'host'>): Hono {
     const paused = c.req.param('op') === 'pause';
     await setScheduledLaunchesPaused(client, account, paused);
     return c.json({ ok: true, account: account.accountId, launchesPaused: paused });
+  });
+
+  app.get('/report', (c) => (opts.report ? c.html(opts.report.index()) : c.json({ error: 'no report in this process' }, 404)));
+  app.get('/report/:account', (c) => {
+    const html = opts.report?.account(c.req.param('account'));
+    return html ? c.html(html) : c.json({ error: `account: ${c.req.param('account')} is not configured` }, 404);
   });
 
   // A cycle id that names no workflow is a 404 on every route; anything else unexpected a 500.

@@ -25,6 +25,7 @@ async function list(client: Client, account: string | undefined, limit: number) 
       account: sa.AdAccountId?.[0],
       outcome: sa.CycleOutcome?.[0],
       adsLaunched: sa.AdsLaunched?.[0],
+      daySpendUsd: sa.DaySpendUsd?.[0],
       startTime: w.startTime.toISOString(),
     };
     if (w.status.name === 'COMPLETED') {

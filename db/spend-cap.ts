@@ -45,6 +45,15 @@ export function mediaCommittedTodayCents(q: Queryable, accountId: string, now: D
   return { liveAds: budgets.length, cents: live + pausedSpend };
 }
 
+/** What Meta reports the account's ads spent today, in cents. */
+export function mediaSpentTodayCents(q: Queryable, accountId: string, now: Date): number {
+  return q
+    .select({ cents: sql<number>`coalesce(sum(${performance.spendCents}), 0)` })
+    .from(performance)
+    .where(and(eq(performance.accountId, accountId), eq(performance.date, day(now))))
+    .get()!.cents;
+}
+
 /** Credits committed today: actual cost where known, the estimate otherwise. */
 export function creditsToday(q: Queryable, accountId: string, now: Date): number {
   return q
@@ -70,6 +79,8 @@ export interface SpendCap {
   creditsToday: number;
   /** mediaCents plus today's generation cost. */
   committedCents: number;
+  /** What was really spent today: the media spend Meta reports plus today's generation cost (the day's spend, not the commitment). */
+  spentCents: number;
   /** The caps learning's planner sizes launches and raises with (media spend from its evidence). */
   planningCaps(mediaSpendTodayCents: number): SpendCaps;
   /** Why a new ad set at this budget may not launch now, or undefined. */
@@ -100,6 +111,7 @@ export function spendCapOf(q: Queryable, accountId: string, limits: SpendCapLimi
     mediaCents: media.cents,
     creditsToday: credits,
     committedCents,
+    spentCents: mediaSpentTodayCents(q, accountId, now) + creditCents(credits, creditUsd),
     planningCaps: (mediaSpendTodayCents) => ({
       maxLiveAds: limits.maxLiveAds,
       dailySpendCapCents: cap,

@@ -10,8 +10,10 @@ export const CreativeFormatsKey = defineSearchAttributeKey('CreativeFormats', Se
 export const CycleStageKey = defineSearchAttributeKey('CycleStage', SearchAttributeType.KEYWORD);
 export const CycleOutcomeKey = defineSearchAttributeKey('CycleOutcome', SearchAttributeType.KEYWORD);
 export const AdsLaunchedKey = defineSearchAttributeKey('AdsLaunched', SearchAttributeType.INT);
+/** The account's spend today when the cycle ended, in USD: Meta's reported media spend plus Kie generation. */
+export const DaySpendUsdKey = defineSearchAttributeKey('DaySpendUsd', SearchAttributeType.DOUBLE);
 
-export const ALL_SEARCH_ATTRIBUTES = [AdAccountIdKey, AdHooksKey, CreativeFormatsKey, CycleStageKey, CycleOutcomeKey, AdsLaunchedKey] as const;
+export const ALL_SEARCH_ATTRIBUTES = [AdAccountIdKey, AdHooksKey, CreativeFormatsKey, CycleStageKey, CycleOutcomeKey, AdsLaunchedKey, DaySpendUsdKey] as const;
 
 /** Names and CLI type names, for `temporal server start-dev --search-attribute Name=Type`. */
 export const SEARCH_ATTRIBUTE_CLI_TYPES: Record<string, string> = {
@@ -21,4 +23,5 @@ export const SEARCH_ATTRIBUTE_CLI_TYPES: Record<string, string> = {
   CycleStage: 'Keyword',
   CycleOutcome: 'Keyword',
   AdsLaunched: 'Int',
+  DaySpendUsd: 'Double',
 };

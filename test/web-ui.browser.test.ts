@@ -88,6 +88,7 @@ describe.runIf(existsSync(CHROMIUM) && ui)('Temporal Web UI (headless Chromium)'
     expect(attributes).toMatch(/"CycleOutcome": "launched"/);
     expect(attributes).toContain(`"AdAccountId": "${stack.config.account.id}"`);
     expect(attributes).toContain(`"${slot!.hookId}"`);
+    expect(attributes).toMatch(/"DaySpendUsd": \d+(\.\d+)?/);
 
     const memo = await openTab(page, 'Memo');
     expect(memo).toContain(`"hookId": "${slot!.hookId}"`);

@@ -66,6 +66,7 @@ const analysis: AnalysisActivities = {
   },
   async recordCycle({ cycleId, status }) {
     called(cycleId, 'recordCycle').recordedStatus = status;
+    return { daySpendCents: 1234 };
   },
 };
 

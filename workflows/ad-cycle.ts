@@ -20,8 +20,8 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { FetchInsightsResult, PlanCycleResult } from '../activities/analysis';
-import { AdAccountIdKey, AdHooksKey, AdsLaunchedKey, CreativeFormatsKey, CycleOutcomeKey } from '../temporal-config/search-attributes';
+import type { FetchInsightsResult, PlanCycleResult, RecordCycleResult } from '../activities/analysis';
+import { AdAccountIdKey, AdHooksKey, AdsLaunchedKey, CreativeFormatsKey, CycleOutcomeKey, DaySpendUsdKey } from '../temporal-config/search-attributes';
 import { accountStopped, failureMessage } from './activity-errors';
 import {
   AdCycleInputSchema,
@@ -184,14 +184,21 @@ async function finish(
     created,
     generationCostUsd: generationCostUsd(slots),
   };
-  await analysisActsWith(`Record the cycle: ${outcome}`).recordCycle({ accountId, cycleId, status: outcome, result });
+  const recorded = await analysisActsWith(`Record the cycle: ${outcome}`).recordCycle({ accountId, cycleId, status: outcome, result });
   upsertSearchAttributes([
     { key: CycleOutcomeKey, value: outcome },
     { key: AdsLaunchedKey, value: created.adIds.length },
   ]);
+  daySpendAttribute(recorded);
   run.stage('done');
   log.info('cycle finished', { cycleId, outcome, launched: created.adIds.length });
   return result;
+}
+
+/** The Web UI's DaySpendUsd column. (Cycles recorded before it replay without it; their recordCycle answered nothing.) */
+function daySpendAttribute(recorded: RecordCycleResult | undefined): void {
+  if (recorded && typeof recorded.daySpendCents === 'number' && patched('day-spend-attribute'))
+    upsertSearchAttributes([{ key: DaySpendUsdKey, value: Math.round(recorded.daySpendCents) / 100 }]);
 }
 
 /** Records the failed cycle (in `cycles`, the status query and its search attributes) and builds the failure it ends with. */
@@ -203,12 +210,13 @@ async function failCycle(run: CycleRun, err: unknown, startedAt: string): Promis
   run.stage('failed');
   const failed = { cycleId, accountId, status: 'failed', startedAt, finishedAt: new Date().toISOString(), failure, slots: state.status().slots };
   try {
-    await analysisActsWith(`Record the failed cycle: ${describeCause(cause)}`.slice(0, 200)).recordCycle({
+    const recorded = await analysisActsWith(`Record the failed cycle: ${describeCause(cause)}`.slice(0, 200)).recordCycle({
       accountId,
       cycleId,
       status: 'failed',
       result: failed,
     });
+    daySpendAttribute(recorded);
   } catch (recordErr) {
     log.error('could not record the failed cycle', { cycleId, error: failureMessage(recordErr) });
   }
