@@ -8,6 +8,7 @@ import { rewritePlanAudit, type DecisionRow, type FindingRow } from '../db/audit
 import type { Db } from '../db/client';
 import type { CreativeRow, CreativeStore } from '../db/creatives';
 import { creativeEvidence } from '../db/evidence';
+import { claimNextCycle, releaseNextCycle } from '../db/next-cycle';
 import {
   chooseFormats,
   DEFAULT_POLICY,
@@ -32,11 +33,30 @@ export interface PlanCtx {
 }
 
 /** Scores, decides and chooses this cycle's launches (seeded by the cycle id, so a retry chooses the same). */
-export function planCycle(ctx: PlanCtx, { accountId, cycleId, wanted, policy, format, hookId: forcedHook }: PlanCycleInput): PlanCycleResult {
+export function planCycle(ctx: PlanCtx, input: PlanCycleInput): PlanCycleResult {
+  const { accountId, cycleId, wanted, policy } = input;
   const account = ctx.accounts(accountId);
   const hooks = account.hooks();
-  if (forcedHook && !hooks.some((h) => h.id === forcedHook && (!format || h.formats.includes(format)))) {
-    throw domainFailure('InvalidInput', `hookId ${forcedHook} is not in ${accountId}'s hook library${format ? ` as a ${format}` : ''}`);
+  const allowed = (hookId: string, format?: 'image' | 'video') => hooks.some((h) => h.id === hookId && (!format || h.formats.includes(format)));
+  if (input.hookId && !allowed(input.hookId, input.format)) {
+    throw domainFailure('InvalidInput', `hookId ${input.hookId} is not in ${accountId}'s hook library${input.format ? ` as a ${input.format}` : ''}`);
+  }
+  // A cycle that brings no hook or format of its own takes what an operator asked of the account's next cycle.
+  const notes: string[] = [];
+  let forcedHook = input.hookId;
+  let format = input.format;
+  let forcedBy = 'an operator';
+  const next = !forcedHook && !format && wanted > 0 ? claimNextCycle(ctx.db, accountId, cycleId, ctx.now()) : undefined;
+  const usable = next && (!next.hookId || allowed(next.hookId, next.format ?? undefined));
+  if (next && !usable)
+    notes.push(`ignored the next-cycle request of ${next.requestedBy}: hook ${next.hookId} is not in the library${next.format ? ` as a ${next.format}` : ''}`);
+  if (next && usable) {
+    forcedHook = next.hookId ?? undefined;
+    format = next.format ?? undefined;
+    forcedBy = `${next.requestedBy} for this account's next cycle`;
+    notes.push(
+      `took the next-cycle request of ${next.requestedBy}: ${[next.hookId && `hook ${next.hookId}`, next.format && `format ${next.format}`].filter(Boolean).join(', ')}`,
+    );
   }
   const at = ctx.now();
   const today = day(at);
@@ -70,8 +90,13 @@ export function planCycle(ctx: PlanCtx, { accountId, cycleId, wanted, policy, fo
     format: formats[i]!,
     style: forcedHook ? undefined : d.style,
     sampledValue: d.probability ?? 0,
-    reason: forcedHook ? `forced by an operator (the policy chose ${d.hookId}: ${d.reason})` : d.reason,
+    reason: forcedHook ? `forced by ${forcedBy} (the policy chose ${d.hookId}: ${d.reason})` : d.reason,
   }));
+  if (next && usable && !slots.length) {
+    // Nothing launches this cycle (the caps): the request waits for a cycle that can honour it.
+    releaseNextCycle(ctx.db, next.id, cycleId);
+    notes.splice(0, notes.length, `kept the next-cycle request of ${next.requestedBy} for a later cycle: no launch fits now`);
+  }
   const skipReasons = plan.decisions.filter((d) => d.kind === 'skip-launch').map((d) => d.reason);
   const skipped = Array.from({ length: wanted - slots.length }, () => ({
     reason: skipReasons[0] ?? 'no launch fits under the live-ad cap and the daily spend cap',
@@ -81,6 +106,7 @@ export function planCycle(ctx: PlanCtx, { accountId, cycleId, wanted, policy, fo
   writeAudit(ctx.db, { accountId, cycleId, policy: used, at }, texts, kept, plan);
   const actions = actionsOf(plan, live);
   const best = scores.bestHookId ? scores.hooks.find((h) => h.hookId === scores.bestHookId) : undefined;
+  for (const n of notes) log.info(n, { cycleId });
   log.info('cycle planned', { cycleId, policy: used, launches: slots.length, actions: actions.length });
   return {
     policy: used,
@@ -89,7 +115,7 @@ export function planCycle(ctx: PlanCtx, { accountId, cycleId, wanted, policy, fo
     skipped,
     actions,
     bestHook: best ? { hookId: best.hookId, probability: best.pBest } : undefined,
-    findings: texts.slice(0, 6).map((t) => t.text),
+    findings: [...notes, ...texts.slice(0, 6).map((t) => t.text)],
   };
 }
 

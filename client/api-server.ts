@@ -11,6 +11,9 @@
  *   POST /cycles/:workflowId/slots/:slot/reject    {by?, reason?}
  *   POST /accounts/:account/launches/pause   future scheduled cycles launch nothing
  *   POST /accounts/:account/launches/resume
+ *   POST /accounts/:account/next-cycle       {hook?, format?, by?}: what the account's next cycle uses
+ *   GET  /accounts/:account/next-cycle       the pending request, if any
+ *   DELETE /accounts/:account/next-cycle     withdraw it
  *   GET  /report                           the report's index over accounts (self-contained HTML)
  *   GET  /report/:account                  one account's report page
  *
@@ -42,6 +45,15 @@ export interface ApiServerOptions {
   accounts: () => ReadonlyArray<ScheduleSettings & { enabled: boolean }>;
   /** Throws when the performance DB cannot be read (injected: the client does not open the DB). */
   checkDb: () => void | Promise<void>;
+  /** Requests for an account's next cycle (injected: they are checked against the hook library and kept in the DB). */
+  nextCycle?: {
+    request(
+      accountId: string,
+      r: { hookId?: string; format?: 'image' | 'video'; requestedBy: string },
+    ): { ok: true; nextCycle: unknown } | { ok: false; problems: string[] };
+    pending(accountId: string): unknown;
+    clear(accountId: string): boolean;
+  };
   /** The report pages (injected: they are drawn from the DB); without it /report is 404. */
   report?: { index(): string; account(accountId: string): string | undefined };
 }
@@ -56,6 +68,10 @@ const StartCycle = z
     launchesPaused: z.boolean().optional(),
   })
   .strict();
+const NextCycle = z
+  .object({ hook: z.string().min(1).max(100).optional(), format: z.enum(['image', 'video']).optional(), by: z.string().max(100).optional() })
+  .strict()
+  .refine((b) => b.hook || b.format, { message: 'give a hook, a format or both', path: ['hook'] });
 const Pause = z.object({ reason: z.string().max(500).optional() }).strict();
 const Decision = z.object({ by: z.string().max(100).optional(), reason: z.string().max(500).optional() }).strict();
 
@@ -174,6 +190,17 @@ export function createApi(opts: Omit<ApiServerOptions, 'port' | 'host'>): Hono {
     await setScheduledLaunchesPaused(client, account, paused);
     return c.json({ ok: true, account: account.accountId, launchesPaused: paused });
   });
+
+  app.post('/accounts/:account/next-cycle', async (c) => {
+    if (!opts.nextCycle) return c.json({ error: 'next-cycle requests are not served by this process' }, 404);
+    const b = await body(c, NextCycle);
+    if (!b.ok) return b.res;
+    const answer = opts.nextCycle.request(c.req.param('account'), { hookId: b.data.hook, format: b.data.format, requestedBy: b.data.by ?? 'the API' });
+    if (!answer.ok) return c.json({ error: 'not stored', problems: answer.problems }, answer.problems.some((p) => p.startsWith('account:')) ? 404 : 400);
+    return c.json({ ok: true, nextCycle: answer.nextCycle });
+  });
+  app.get('/accounts/:account/next-cycle', (c) => c.json({ pending: opts.nextCycle?.pending(c.req.param('account')) ?? null }));
+  app.delete('/accounts/:account/next-cycle', (c) => c.json({ cleared: opts.nextCycle?.clear(c.req.param('account')) ?? false }));
 
   app.get('/report', (c) => (opts.report ? c.html(opts.report.index()) : c.json({ error: 'no report in this process' }, 404)));
   app.get('/report/:account', (c) => {

@@ -151,3 +151,22 @@ export const cycles = sqliteTable('cycles', {
   startedAt: text('started_at').notNull().default(now),
   finishedAt: text('finished_at'),
 });
+
+/**
+ * An operator's choice for an account's next cycle (a hook, a format, or both), kept until a cycle
+ * claims it. The claiming cycle's id is written on the row, so a retried plan finds the same one.
+ */
+export const nextCycleOverrides = sqliteTable(
+  'next_cycle_overrides',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    accountId: text('account_id').notNull(),
+    hookId: text('hook_id'),
+    format: text('format', { enum: ['image', 'video'] }),
+    requestedBy: text('requested_by').notNull(),
+    createdAt: text('created_at').notNull().default(now),
+    claimedBy: text('claimed_by'),
+    claimedAt: text('claimed_at'),
+  },
+  (t) => [index('next_cycle_overrides_account').on(t.accountId, t.claimedBy)],
+);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer } from '../client/api-server';
 import { scheduleId } from '../temporal-config/queues';
 import { ensureSchedule } from '../client/schedule-ops';
+import { nextCycleRequests } from '../workers/next-cycle';
 import { startTestStack, type TestStack } from './helpers/stack';
 
 const TOKEN = 'test-api-token-0123456789';
@@ -26,6 +27,10 @@ beforeAll(async () => {
       if (dbBroken) throw new Error('database is locked');
       stack.activities.db.$client.prepare('select count(*) from cycles').get();
     },
+    nextCycle: nextCycleRequests(
+      () => stack.activities.db,
+      () => stack.config.accounts,
+    ),
   });
 });
 afterAll(async () => {
@@ -33,7 +38,7 @@ afterAll(async () => {
   await stack?.shutdown();
 });
 
-const call = (method: 'GET' | 'POST', path: string, opts: OptionsOfTextResponseBody & { token?: string | null } = {}) => {
+const call = (method: 'GET' | 'POST' | 'DELETE', path: string, opts: OptionsOfTextResponseBody & { token?: string | null } = {}) => {
   const { token = TOKEN, ...rest } = opts;
   return got(`${api.url}${path}`, { method, throwHttpErrors: false, ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}), ...rest });
 };
@@ -97,5 +102,23 @@ describe('trigger API', () => {
     } finally {
       await handle.delete();
     }
+  });
+  it("asks the account's next cycle for a hook or format, checked against the library, and the next cycle takes it", async () => {
+    const account = stack.config.account.id;
+    const bad = await call('POST', `/accounts/${account}/next-cycle`, { json: { hook: 'no-such-hook' } });
+    expect(bad.statusCode).toBe(400);
+    expect(json(bad).problems).toEqual([expect.stringContaining('hook: no-such-hook is not in')]);
+    const empty = await call('POST', `/accounts/${account}/next-cycle`, { json: {} });
+    expect(empty.statusCode).toBe(400);
+    expect(json(empty).problems).toEqual(['hook: give a hook, a format or both']);
+    expect((await call('POST', '/accounts/act_999/next-cycle', { json: { format: 'image' } })).statusCode).toBe(404);
+
+    const asked = await call('POST', `/accounts/${account}/next-cycle`, { json: { hook: 'why-teams-switch', by: 'dashboard' } });
+    expect(asked.statusCode).toBe(200);
+    expect(json(await call('GET', `/accounts/${account}/next-cycle`)).pending).toMatchObject({ hookId: 'why-teams-switch', requestedBy: 'dashboard' });
+    const result = await (await stack.startCycle({ adsPerRun: 1 })).result();
+    expect(result.slots[0]).toMatchObject({ hookId: 'why-teams-switch' });
+    expect(json(await call('GET', `/accounts/${account}/next-cycle`)).pending).toBeNull();
+    expect(json(await call('DELETE', `/accounts/${account}/next-cycle`))).toEqual({ cleared: false });
   });
 });

@@ -89,6 +89,38 @@ describe('commands', () => {
     });
   });
 
+  it("npm run cycle -- --next asks the account's next cycle for a hook and format: checked now, claimed by one cycle only", async () => {
+    const env = await cycleEnv();
+    const bad = run(['workers/cycle.ts', '--next', '--hook', 'no-such-hook'], env);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('hook: no-such-hook is not in act_1234567890');
+    const none = run(['workers/cycle.ts', '--next'], env);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toContain('hook or format');
+    const asked = run(['workers/cycle.ts', '--next', '--hook', 'creative-burnout', '--format', 'image', '--by', 'ops-test'], env);
+    expect(asked.status, asked.stderr).toBe(0);
+    expect(JSON.parse(asked.stdout)).toMatchObject({
+      account: 'act_1234567890',
+      nextCycle: { hookId: 'creative-burnout', format: 'image', requestedBy: 'ops-test' },
+    });
+
+    // The next cycle (started without a hook of its own, as the schedule starts them) takes it; the one after does not.
+    const first = JSON.parse(run(['workers/cycle.ts', '--ads', '2'], env).stdout.trim());
+    expect(first.slots.map((s: { hookId: string; format: string }) => [s.hookId, s.format])).toEqual([
+      ['creative-burnout', 'image'],
+      ['creative-burnout', 'image'],
+    ]);
+    expect(first.decisions[0]).toMatch(/^choose creative-burnout \(image\): forced by ops-test for this account's next cycle/);
+    expect(first.findings[0]).toBe('took the next-cycle request of ops-test: hook creative-burnout, format image');
+    const second = JSON.parse(run(['workers/cycle.ts', '--ads', '1'], env).stdout.trim());
+    expect(second.decisions[0]).not.toMatch(/forced/);
+
+    // A request can be withdrawn before a cycle takes it.
+    expect(run(['workers/cycle.ts', '--next', '--format', 'image'], env).status).toBe(0);
+    expect(JSON.parse(run(['workers/cycle.ts', '--next', '--clear'], env).stdout)).toEqual({ account: 'act_1234567890', cleared: true });
+    expect(JSON.parse(run(['workers/cycle.ts', '--next', '--clear'], env).stdout)).toEqual({ account: 'act_1234567890', cleared: false });
+  });
+
   it('npm run cycle prints the root cause of a failed cycle (type, Graph code and subcode, stage) and records it', async () => {
     const meta = await startMetaSimulator({ timeScale: 60 });
     try {

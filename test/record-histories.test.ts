@@ -61,6 +61,12 @@ describe.runIf(record)('record replay histories', () => {
     // Since the memo (patched 'memo-slots') and the per-call activity summaries.
     await save('ad-cycle-memo-summaries', await stack.startCycle({ adsPerRun: 1 }));
 
+    // Since the day's spend search attribute (patched 'day-spend-attribute'); a failed cycle sets it too.
+    await save('ad-cycle-day-spend', await stack.startCycle({ adsPerRun: 1 }));
+    stack.meta.injectFault({ match: { method: 'POST', path: '/adsets' }, kind: 'error', code: 190, message: 'Error validating access token', times: 1 });
+    await save('ad-cycle-day-spend-failed', await stack.startCycle({ adsPerRun: 1 }));
+    stack.meta.clearFaults();
+
     // The incompatible copy: the first activity the history scheduled is renamed, as if the code
     // had changed the order/kind of its commands without patched().
     const first = two.events.find((e) => e.activityTaskScheduledEventAttributes);

@@ -20,6 +20,7 @@ import { startApiServer } from '../client/api-server';
 import { startCallbackServer } from '../client/callback-server';
 import { scheduledAccount } from '../client/schedule-ops';
 import { servedReport } from '../report/reports';
+import { nextCycleRequests } from './next-cycle';
 import { canConnect, ensureTemporalServer, type RunningServer } from '../scripts/temporal-server';
 
 export interface LocalStack {
@@ -103,7 +104,14 @@ export async function startLocalStack(config: Config, opts: { ui: boolean; api?:
       client,
       accounts: () => current.accounts.map(scheduledAccount),
       checkDb: () => void activities().db.$client.prepare('select count(*) from cycles').get(),
-      report: servedReport(() => activities().db, () => current),
+      report: servedReport(
+        () => activities().db,
+        () => current,
+      ),
+      nextCycle: nextCycleRequests(
+        () => activities().db,
+        () => current.accounts,
+      ),
     });
     closers.unshift(() => api.close());
     services.push(`Trigger API at ${api.url} (bearer API_TOKEN)`);
