@@ -7,6 +7,8 @@ export default defineConfig({
     // Test files share one Temporal server and the same task-queue names: run them one at a time.
     fileParallelism: false,
     include: ['test/**/*.test.ts'],
+    // The production-topology tests run apart: npm run test:prod (vitest.prod.config.ts).
+    exclude: ['test/prod/**', 'node_modules/**'],
     globalSetup: ['test/helpers/global-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,

@@ -18,6 +18,8 @@ import { callbackToken } from '../temporal-config/callback-token';
 
 export interface CallbackServerOptions {
   port: number;
+  /** Listen address; default 127.0.0.1. */
+  host?: string;
   client: Client;
   hmacKey?: string;
   tokenSecret: string;
@@ -95,7 +97,7 @@ export async function startCallbackServer(opts: CallbackServerOptions): Promise<
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port, '127.0.0.1', () => resolve());
+    server.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   return {

@@ -77,7 +77,7 @@ async function main() {
   const config = loadConfig();
   const connection = await Connection.connect({ address: config.temporal.address });
   try {
-    const client = new Client({ connection, namespace: config.temporal.namespace });
+    const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: config.temporal.dataConverter });
     const out =
       op === 'list'
         ? await list(client, values.account, Number(values.limit ?? 20))

@@ -27,7 +27,7 @@ async function main() {
   const settings = scheduledAccount(account);
   const connection = await Connection.connect({ address: config.temporal.address });
   try {
-    const client = new Client({ connection, namespace: config.temporal.namespace });
+    const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: config.temporal.dataConverter });
     const handle = client.schedule.getHandle(scheduleId(settings.accountId));
     switch (op) {
       case 'create':

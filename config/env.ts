@@ -10,6 +10,7 @@ import path from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
+import { AesGcmPayloadCodec, codecDataConverter, type EncryptionKey } from '../temporal-config/payload-codec';
 import { AccountsFileError, CALLS_TO_ACTION, loadAccountsFile, resolveToken, type AccountConfig } from './accounts';
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
@@ -31,6 +32,34 @@ const optionalSecret = z
   .string()
   .optional()
   .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
+
+/** `keyId:base64,...`: each key exactly 32 bytes, ids unique. Messages name the key id, never the key. */
+const encryptionKeys = z
+  .string()
+  .optional()
+  .transform((s, ctx) => {
+    const keys: EncryptionKey[] = [];
+    const entries = (s ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+    entries.forEach((entry, i) => {
+      const at = entry.indexOf(':');
+      const id = entry.slice(0, Math.max(at, 0)).trim();
+      const b64 = entry.slice(at + 1).trim();
+      const bytes = /^[A-Za-z0-9+/]+={0,2}$/.test(b64) ? Buffer.from(b64, 'base64') : undefined;
+      const problem = !/^[A-Za-z0-9._-]+$/.test(id)
+        ? `entry ${i + 1} must be keyId:base64-of-32-bytes (a key id of letters, digits, . _ -)`
+        : !bytes || bytes.length !== 32
+          ? `key "${id}" must be base64 of exactly 32 bytes (it is ${bytes ? `${bytes.length} bytes` : 'not base64'}; make one with openssl rand -base64 32)`
+          : keys.some((k) => k.id === id)
+            ? `key id "${id}" is given twice`
+            : undefined;
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      else keys.push({ id, key: bytes! });
+    });
+    return keys;
+  });
 
 const EnvSchema = z.object({
   // Credentials of the seed system. Empty = use the simulator for that API.
@@ -70,6 +99,22 @@ const EnvSchema = z.object({
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_UI_PORT: int(8233, 1),
+  // Payload encryption (AES-256-GCM, see temporal-config/payload-codec.ts). Unset = payloads stored as they are.
+  PAYLOAD_ENCRYPTION_KEYS: encryptionKeys,
+  PAYLOAD_ENCRYPTION_KEY_ID: z.string().trim().optional(), // the key that encrypts; default: the first
+  // The codec endpoint for the Web UI (npm run codec; npm start when keys are set).
+  CODEC_PORT: int(8888, 0),
+  CODEC_HOST: z.string().default('127.0.0.1'),
+  CODEC_CORS_ORIGINS: z
+    .string()
+    .default('http://localhost:8233')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url('origins like http://localhost:8233').transform((u) => new URL(u).origin))),
 
   META_GRAPH_BASE_URL: z.url().optional(),
   META_GRAPH_VERSION: z
@@ -101,6 +146,8 @@ const EnvSchema = z.object({
   // Where Kie can POST completion callbacks (public URL of `npm start`'s callback endpoint). Unset = polling only.
   KIE_CALLBACK_URL: z.url().optional(),
   CALLBACK_PORT: int(8790, 0),
+  /** Where the Kie callback endpoint listens (0.0.0.0 in a container that Kie must reach). */
+  CALLBACK_HOST: z.string().default('127.0.0.1'),
   KIE_WEBHOOK_HMAC_KEY: optionalSecret, // Kie's webhook signature key, when enabled on the account
   CALLBACK_TOKEN_SECRET: optionalSecret, // signs per-task callback tokens when no HMAC key is set
 
@@ -110,6 +157,10 @@ const EnvSchema = z.object({
   API_HOST: z.string().default('127.0.0.1'),
 
   META_SIM_PORT: int(8788, 0),
+  /** Where `npm run simulators` listens (0.0.0.0 when other containers call it). */
+  SIM_HOST: z.string().default('127.0.0.1'),
+  /** The Kie simulator's address as its callers reach it (its result-file links use it); default http://<SIM_HOST>:<KIE_SIM_PORT>. */
+  KIE_SIM_PUBLIC_URL: z.url().optional(),
   KIE_SIM_PORT: int(8789, 0),
   SIM_TIME_SCALE: z.coerce.number().positive().default(60),
 
@@ -129,6 +180,8 @@ const EnvSchema = z.object({
 });
 
 export type Env = z.infer<typeof EnvSchema>;
+/** Every variable name the schema reads (test/compose.test.ts checks docker-compose.yml uses no other). */
+export const ENV_KEYS = Object.keys(EnvSchema.shape) as ReadonlyArray<keyof Env>;
 
 /** Raised when the environment is invalid; the message names every bad variable. */
 export class ConfigError extends Error {
@@ -203,8 +256,23 @@ function toAccounts(e: Env, env: Record<string, string | undefined>): Configured
   });
 }
 
+/** The payload codec when keys are set; the encrypting key must be one of them. */
+function payloadCodec(e: Env): AesGcmPayloadCodec | undefined {
+  const keys = e.PAYLOAD_ENCRYPTION_KEYS;
+  const keyId = e.PAYLOAD_ENCRYPTION_KEY_ID;
+  if (!keys.length) {
+    if (keyId) throw new ConfigError(['PAYLOAD_ENCRYPTION_KEY_ID: set, but PAYLOAD_ENCRYPTION_KEYS has no keys']);
+    return undefined;
+  }
+  if (keyId && !keys.some((k) => k.id === keyId)) {
+    throw new ConfigError([`PAYLOAD_ENCRYPTION_KEY_ID: "${keyId}" is not a key id of PAYLOAD_ENCRYPTION_KEYS (${keys.map((k) => k.id).join(', ')})`]);
+  }
+  return new AesGcmPayloadCodec(keys, keyId);
+}
+
 function toConfig(e: Env, env: Record<string, string | undefined>) {
   const dataDir = path.resolve(e.DATA_DIR);
+  const codec = payloadCodec(e);
   const kieSim = !e.KIE_API_KEY;
   const accounts = toAccounts(e, env);
   const metaSim = accounts.some((a) => a.meta.mode === 'simulator');
@@ -227,12 +295,20 @@ function toConfig(e: Env, env: Record<string, string | undefined>) {
       namespace: e.TEMPORAL_NAMESPACE,
       uiPort: e.TEMPORAL_UI_PORT,
       startEmbedded: e.START_EMBEDDED_TEMPORAL,
+      /** The AES-256-GCM payload codec when PAYLOAD_ENCRYPTION_KEYS is set (its keys stay private to it). */
+      payloadCodec: codec,
+      /** `dataConverter` of every Worker and Client: the codec, or undefined (payloads stored as they are). */
+      dataConverter: codecDataConverter(codec),
     },
+    /** The codec endpoint for the Web UI. */
+    codec: { port: e.CODEC_PORT, host: e.CODEC_HOST, corsOrigins: e.CODEC_CORS_ORIGINS },
     meta: {
       /** 'simulator' when any account is served by the simulator (so the local stack starts it). */
       mode: metaSim ? ('simulator' as const) : ('real' as const),
       version: e.META_GRAPH_VERSION,
       simPort: e.META_SIM_PORT,
+      /** META_GRAPH_BASE_URL was given: the Graph API (or a simulator) is elsewhere, start none here. */
+      baseUrlGiven: !!e.META_GRAPH_BASE_URL,
       createLookup: { windowMs: e.META_CREATE_LOOKUP_WINDOW_MS, intervalMs: e.META_CREATE_LOOKUP_INTERVAL_MS },
     },
     kie: {
@@ -247,6 +323,10 @@ function toConfig(e: Env, env: Record<string, string | undefined>) {
       pollIntervalMs: e.KIE_POLL_INTERVAL_MS,
       imageTimeoutMs: e.KIE_IMAGE_TIMEOUT_MS,
       simPort: e.KIE_SIM_PORT,
+      /** KIE_BASE_URL was given: start no simulator here. */
+      baseUrlGiven: !!e.KIE_BASE_URL,
+      simHost: e.SIM_HOST,
+      simPublicUrl: e.KIE_SIM_PUBLIC_URL,
     },
     video: {
       model: e.VEO_MODEL,
@@ -259,6 +339,7 @@ function toConfig(e: Env, env: Record<string, string | undefined>) {
       // In simulator mode the simulator can reach us on loopback, so callbacks work out of the box.
       url: e.KIE_CALLBACK_URL ?? (kieSim ? `http://127.0.0.1:${e.CALLBACK_PORT}/kie/callback` : undefined),
       port: e.CALLBACK_PORT,
+      host: e.CALLBACK_HOST,
       hmacKey: e.KIE_WEBHOOK_HMAC_KEY,
       tokenSecret: e.CALLBACK_TOKEN_SECRET ?? e.KIE_API_KEY ?? 'sim-callback-secret',
     },

@@ -89,7 +89,10 @@ export async function ensureSearchAttributes(address: string, namespace: string,
       Keyword: IVT.INDEXED_VALUE_TYPE_KEYWORD,
       KeywordList: IVT.INDEXED_VALUE_TYPE_KEYWORD_LIST,
       Int: IVT.INDEXED_VALUE_TYPE_INT,
+      Double: IVT.INDEXED_VALUE_TYPE_DOUBLE,
     };
+    const unknown = Object.entries(SEARCH_ATTRIBUTE_CLI_TYPES).filter(([, t]) => !(t in toType));
+    if (unknown.length) throw new Error(`search attribute types with no mapping: ${unknown.map(([n, t]) => `${n}=${t}`).join(', ')}`);
     const missing = Object.entries(SEARCH_ATTRIBUTE_CLI_TYPES).filter(([name]) => !have.has(name));
     if (missing.length === 0) return;
     log(`Registering search attributes: ${missing.map(([n]) => n).join(', ')}`);
@@ -130,7 +133,7 @@ export function canConnect(host: string, port: number, timeoutMs = 1000): Promis
   });
 }
 
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string) {
+export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;

@@ -14,6 +14,7 @@ async function main() {
   const simulated = config.accounts.filter((a) => a.meta.mode === 'simulator');
   const meta = await startMetaSimulator({
     port: config.meta.simPort,
+    host: config.kie.simHost,
     timeScale: config.simTimeScale,
     stateFile: path.join(config.dataDir, 'meta-simulator.json'),
     ...(simulated.length
@@ -24,7 +25,12 @@ async function main() {
         }
       : {}),
   });
-  const kie = await startKieSimulator({ port: config.kie.simPort, timeScale: config.simTimeScale });
+  const kie = await startKieSimulator({
+    port: config.kie.simPort,
+    host: config.kie.simHost,
+    publicUrl: config.kie.simPublicUrl,
+    timeScale: config.simTimeScale,
+  });
   console.log(`Meta Graph API simulator: ${meta.url}  (token sim-meta-token)`);
   console.log(`Kie.ai simulator:         ${kie.url}  (key sim-kie-key)`);
   const stop = () => void Promise.all([meta.close(), kie.close()]).then(() => process.exit(0));

@@ -21,8 +21,8 @@ type Extra = { workflowBundle?: { code: string } };
  * The workflow bundle, built once per process and shared by its workers. Webpack's build report is
  * kept out of the info-level log (only warnings and errors of the build are shown).
  */
-export function buildWorkflowBundle(): Promise<{ code: string }> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+export function buildWorkflowBundle(workflowsPath = WORKFLOWS_PATH): Promise<{ code: string }> {
+  return bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
 }
 
 /** What differs between the groups' workers; everything else is common (see createWorker). */
@@ -80,6 +80,8 @@ export async function createWorker(
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,
+    // The payload codec (encryption) when configured; it runs here, outside the workflow sandbox.
+    dataConverter: config.temporal.dataConverter,
     shutdownGraceTime: '30s',
     identity: `${group}@${process.pid}`,
     taskQueue: spec.taskQueue,

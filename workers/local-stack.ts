@@ -18,6 +18,7 @@ import { buildWorkflowBundle, createWorker, GROUPS } from './create-workers';
 import { buildActivities } from './deps';
 import { startApiServer } from '../client/api-server';
 import { startCallbackServer } from '../client/callback-server';
+import { startCodecServer } from '../client/codec-server';
 import { scheduledAccount } from '../client/schedule-ops';
 import { servedReport } from '../report/reports';
 import { nextCycleRequests } from './next-cycle';
@@ -36,13 +37,17 @@ export interface LocalStack {
   shutdown(): Promise<void>;
 }
 
-export async function startLocalStack(config: Config, opts: { ui: boolean; api?: boolean; log: (msg: string) => void }): Promise<LocalStack> {
+export async function startLocalStack(
+  config: Config,
+  /** workers: false serves the endpoints only (`npm run serve`), for worker processes run per queue. */
+  opts: { ui: boolean; api?: boolean; workers?: boolean; log: (msg: string) => void },
+): Promise<LocalStack> {
   const { log } = opts;
   const closers: Array<() => Promise<void>> = [];
   const services: string[] = [];
   // Simulators first: a worker that starts must find its APIs.
   const simulated = config.accounts.filter((a) => a.meta.mode === 'simulator');
-  if (simulated.length && !(await canConnect('127.0.0.1', config.meta.simPort))) {
+  if (simulated.length && !config.meta.baseUrlGiven && !(await canConnect('127.0.0.1', config.meta.simPort))) {
     // One simulated Graph API for every account without a token, with those accounts' pages and audiences.
     const sim = await startMetaSimulator({
       port: config.meta.simPort,
@@ -55,7 +60,7 @@ export async function startLocalStack(config: Config, opts: { ui: boolean; api?:
     closers.push(() => sim.close());
     services.push(`Meta Graph API simulator at ${sim.url} for ${simulated.map((a) => a.id).join(', ')}`);
   }
-  if (config.kie.mode === 'simulator' && !(await canConnect('127.0.0.1', config.kie.simPort))) {
+  if (config.kie.mode === 'simulator' && !config.kie.baseUrlGiven && !(await canConnect('127.0.0.1', config.kie.simPort))) {
     const sim = await startKieSimulator({ port: config.kie.simPort, timeScale: config.simTimeScale });
     closers.push(() => sim.close());
     services.push(`Kie.ai simulator at ${sim.url}`);
@@ -73,13 +78,14 @@ export async function startLocalStack(config: Config, opts: { ui: boolean; api?:
   closers.push(() => server.stop());
 
   const connection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: config.temporal.dataConverter });
   closers.unshift(() => connection.close());
 
   // Kie's completion callbacks, relayed to the waiting cycles as signals (polling remains the fallback).
   if (config.callbacks.url && !(await canConnect('127.0.0.1', config.callbacks.port))) {
     const cb = await startCallbackServer({
       port: config.callbacks.port,
+      host: config.callbacks.host,
       client,
       hmacKey: config.callbacks.hmacKey,
       tokenSecret: config.callbacks.tokenSecret,
@@ -87,6 +93,14 @@ export async function startLocalStack(config: Config, opts: { ui: boolean; api?:
     });
     closers.unshift(() => cb.close());
     services.push(`Kie callback endpoint at ${cb.url}`);
+  }
+  // Payloads are encrypted: the Web UI shows them decoded through this endpoint (README, Payload encryption).
+  // Only in the long-running process a user watches in the UI (npm start), not in a one-shot `npm run cycle`.
+  const codec = config.temporal.payloadCodec;
+  if (opts.ui && codec && !(await canConnect('127.0.0.1', config.codec.port))) {
+    const cs = await startCodecServer({ port: config.codec.port, host: config.codec.host, codec, corsOrigins: config.codec.corsOrigins });
+    closers.unshift(() => cs.close());
+    services.push(`Payloads encrypted (key ${codec.keyId}); codec endpoint for the Web UI at ${cs.url} (for ${config.codec.corsOrigins.join(', ')})`);
   }
 
   const native = await NativeConnection.connect({ address: config.temporal.address });
@@ -117,9 +131,14 @@ export async function startLocalStack(config: Config, opts: { ui: boolean; api?:
     services.push(`Trigger API at ${api.url} (bearer API_TOKEN)`);
   } else if (opts.api) services.push('Trigger API off (set API_TOKEN to serve it)');
 
-  const workflowBundle = await buildWorkflowBundle();
-  for (const g of GROUPS) workers.push(await createWorker(g, native, config, activities, { workflowBundle }));
-  const running = Promise.all(workers.map((w) => w.run())).then(() => undefined);
+  if (opts.workers !== false) {
+    const workflowBundle = await buildWorkflowBundle();
+    for (const g of GROUPS) workers.push(await createWorker(g, native, config, activities, { workflowBundle }));
+  }
+  // Without workers, nothing else ends the process: it runs until SIGINT or SIGTERM.
+  const running = workers.length
+    ? Promise.all(workers.map((w) => w.run())).then(() => undefined)
+    : new Promise<void>((resolve) => ['SIGINT', 'SIGTERM'].forEach((sig) => process.once(sig, () => resolve())));
   closers.unshift(async () => {
     for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
     await running.catch(() => undefined);

@@ -60,7 +60,7 @@ export async function startKieSimulator(opts: KieSimOptions = {}): Promise<KieSi
   });
   const { port } = server.address() as AddressInfo;
   const host = cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host;
-  core.baseUrl = `http://${host}:${port}`;
+  core.baseUrl = opts.publicUrl?.replace(/\/$/, '') ?? `http://${host}:${port}`;
   cfg.logger.info({ url: core.baseUrl }, 'kie-sim: listening');
 
   let closing: Promise<void> | undefined;

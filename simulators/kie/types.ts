@@ -39,6 +39,8 @@ export interface KieSimOptions {
   port?: number;
   /** Default '127.0.0.1'. */
   host?: string;
+  /** The address callers reach it at, for its result-file links (behind a container name, say); default http://host:port. */
+  publicUrl?: string;
   /** Valid key -> starting credit balance; default { 'sim-kie-key': 10_000 }. */
   apiKeys?: Record<string, number>;
   /** 'body' (default): HTTP 200 with the error in body `code`; 'http': HTTP status = body code. */

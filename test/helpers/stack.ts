@@ -88,7 +88,8 @@ export async function startTestStack(
     ...opts.env,
   };
   const config = loadConfig(envVars, { dotenvPath: false });
-  const env = await TestWorkflowEnvironment.createFromExistingServer({ address });
+  // With PAYLOAD_ENCRYPTION_KEYS in opts.env the client encrypts too (the workers get it from createWorker).
+  const env = await TestWorkflowEnvironment.createFromExistingServer({ address, client: { dataConverter: config.temporal.dataConverter } });
   const callbacks = await startCallbackServer({ port: callbackPort, client: env.client, tokenSecret: config.callbacks.tokenSecret });
   // simClock: the agent reads the Meta simulator's clock, so a test can advance days of delivery.
   const activities = buildActivities(config, undefined, opts.simClock ? () => meta.now() : undefined);
