@@ -10,6 +10,7 @@ import { recordFinding } from '../db/audit';
 import type { Db } from '../db/client';
 import type { CreativeRow, CreativeStore } from '../db/creatives';
 import { sweepDuplicates } from './duplicates';
+import { reconcileOrphans, type OrphanDrift } from './orphans';
 import { MetaApiError, type AdState, type MetaClient } from './ports/meta-client';
 
 /** What Meta said about our live ads that we did not know. */
@@ -22,6 +23,8 @@ export interface Reconciled {
   budgetsChanged: string[];
   /** Meta objects deleted as twins of a recorded one (a create that committed after its retry). */
   duplicatesRemoved?: string[];
+  /** Objects with this agent's names that the DB did not know: adopted, paused or deleted (activities/orphans.ts). */
+  orphans?: OrphanDrift;
 }
 
 export interface ReconcileCtx {
@@ -44,6 +47,8 @@ export async function reconcileLive(ctx: ReconcileCtx, meta: MetaClient, scope: 
   const sinceIso = new Date(Date.now() - DUPLICATE_SWEEP_MS).toISOString();
   const removed = await sweepDuplicates(ctx.db, meta, { ...scope, sinceIso }, ctx.now());
   if (removed.length) out.duplicatesRemoved = removed.map((r) => r.deletedId);
+  const orphans = await reconcileOrphans(ctx.db, meta, scope, ctx.now());
+  if (orphans.adopted.length + orphans.paused.length + orphans.deleted.length) out.orphans = orphans;
   const live = ctx.creatives.ofAccount(accountId, ['launched'], { withAd: true });
   if (live.length === 0) return out;
   const states = new Map(

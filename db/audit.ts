@@ -10,7 +10,16 @@ export type FindingRow = typeof findings.$inferInsert;
 export type DecisionRow = typeof decisions.$inferInsert;
 
 /** Finding kinds fetchInsights writes while reconciling; a plan's rewrite of its cycle's findings keeps them. */
-export const RECONCILE_KINDS = ['disapproved', 'stopped-outside', 'budget-changed', 'duplicate-removed'];
+export const RECONCILE_KINDS = [
+  'disapproved',
+  'stopped-outside',
+  'budget-changed',
+  'duplicate-removed',
+  'orphan-adopted',
+  'orphan-paused',
+  'orphan-deleted',
+  'orphan-unrecorded',
+];
 
 /** Writes one finding (pass a transaction to make it part of the change it reports). */
 export function recordFinding(q: Queryable, row: FindingRow): void {

@@ -209,6 +209,13 @@ export function createMetaClient(opts: MetaClientOptions) {
       return rows.filter((d) => d.name === name);
     },
 
+    /** Every object on an edge whose name contains `fragment` (the agent's "maa|" names), whatever its status but deleted. */
+    async findByNameContaining(accountId: string, edge: Edge, fragment: string) {
+      const params = { ...findByNameParams(edge, fragment), filtering: [{ field: 'name', operator: 'CONTAIN', value: fragment }], limit: 100 };
+      const rows = await allPages(`list ${edge} named ${fragment}*`, `${act(accountId)}/${edge}`, params, NamedList);
+      return rows.filter((d) => d.name?.includes(fragment));
+    },
+
     /** Deletes an object (campaign, ad set, ad, ad creative, video); a deleted campaign takes its children along. */
     deleteObject: (id: string) => call('delete object', 'DELETE', `${root}/${id}`, {}, Success),
 
