@@ -32,6 +32,8 @@ export interface AccountContext {
   hooks(): Hook[];
   /** A Meta client with this account's own token. */
   meta(): MetaClient;
+  /** The token's expiry when configuration knows it (ISO), for when Graph's debug_token does not say. */
+  tokenExpiresAt?: string;
 }
 
 /** Looks an account up by id; an unknown one is a non-retryable InvalidInput. */

@@ -4,7 +4,7 @@
  * these activities only move data between Meta, the DB and that code, and record what was decided:
  * meta-insights.ts pulls Meta's numbers, reconcile.ts takes Meta's word on live ads, plan.ts plans.
  */
-import { recordCycle } from '../db/audit';
+import { recordCycle, recordFinding } from '../db/audit';
 import type { Db } from '../db/client';
 import { creativeIdOf } from '../db/creative-ids';
 import type { CreativeStore } from '../db/creatives';
@@ -16,6 +16,7 @@ import { recordCycleMetrics } from './metrics';
 import { pullInsights, type PulledInsights } from './meta-insights';
 import { planCycle, type PlanCtx } from './plan';
 import { reconcileLive, type Reconciled } from './reconcile';
+import { checkToken, type TokenHealth } from './token-check';
 
 export type { Reconciled } from './reconcile';
 
@@ -25,6 +26,10 @@ export interface AnalysisDeps {
   creatives: CreativeStore;
   accounts: Accounts;
   lookbackDays: number;
+  /** Pauses an account's schedule with a note (a Temporal client, injected by workers/deps.ts). */
+  schedules?: { pause(accountId: string, note: string): Promise<'paused' | 'already-paused' | 'no-schedule'> };
+  /** Days before a token's expiry that cycles warn (TOKEN_EXPIRY_WARN_DAYS). */
+  tokenExpiryWarnDays?: number;
   creditUsd: number;
   now?: () => Date;
 }
@@ -38,6 +43,8 @@ export interface FetchInsightsInput {
 export interface FetchInsightsResult extends PulledInsights {
   /** Creatives whose state on Meta differed from ours (absent in histories recorded before). */
   reconciled?: Reconciled;
+  /** The token's expiry and any warning about it (activities/token-check.ts). */
+  token?: TokenHealth;
 }
 
 /** Input of recordSlotFailure. */
@@ -97,17 +104,20 @@ export function createAnalysisActivities(deps: AnalysisDeps) {
     /** Stores Meta's insights of the last days, then reconciles the live ads with what Meta says of them. */
     fetchInsights: ({ accountId, cycleId }: FetchInsightsInput): Promise<FetchInsightsResult> =>
       mapErrors(async () => {
-        const meta = deps.accounts(accountId).meta();
+        const account = deps.accounts(accountId);
+        const meta = account.meta();
         const pulled = await pullInsights(deps.db, meta, accountId, now, deps.lookbackDays);
         const reconciled = await reconcileLive(ctx, meta, { accountId, cycleId });
-        return { ...pulled, reconciled };
+        // After the reads: a dead token has already failed them with Graph's own message.
+        const token = await checkToken(deps.db, account, meta, { cycleId }, now(), deps.tokenExpiryWarnDays ?? 14);
+        return { ...pulled, reconciled, token };
       }),
 
     /**
      * Scores creatives and hooks, decides pauses/scales, chooses the hooks of this cycle's launches
      * (seeded by the cycle id, so a retry chooses the same), and writes findings and the audit trail.
      */
-    planCycle: async (input: PlanCycleInput): Promise<PlanCycleResult> => planCycle(ctx, input),
+    planCycle: (input: PlanCycleInput): Promise<PlanCycleResult> => mapErrors(async () => planCycle(ctx, input)),
 
     /**
      * Records why a slot's creative did not go live (generation or launch failure, budget skip), when
@@ -115,6 +125,25 @@ export function createAnalysisActivities(deps: AnalysisDeps) {
      */
     recordSlotFailure: async ({ accountId, cycleId, slot, hookId, format, status, reason }: RecordSlotFailureInput): Promise<void> =>
       deps.creatives.slotFailed({ id: creativeIdOf(cycleId, slot), accountId, cycleId, slot, hookId, format, status, reason }),
+
+    /**
+     * Stops an account whose token Meta refuses (190, 10, 200, 368): its schedule is paused with the
+     * reason in its note, so no later cycle meets the same refusal, and a finding says so.
+     */
+    stopAccount: async ({ accountId, cycleId, reason }: { accountId: string; cycleId: string; reason: string }): Promise<{ schedule: string }> => {
+      const note = `stopped: ${reason}`.slice(0, 900) + ' (fix the token, then: npm run schedule -- unpause --account ' + accountId + ')';
+      const schedule = deps.schedules ? await deps.schedules.pause(accountId, note) : 'no-schedule';
+      recordFinding(deps.db, {
+        accountId,
+        cycleId,
+        kind: 'account-stopped',
+        subject: accountId,
+        text: `${accountId} stopped (${schedule}): ${reason}`,
+        confidence: 1,
+        createdAt: now().toISOString(),
+      });
+      return { schedule };
+    },
 
     /** Writes the cycle's final record (status and typed result) to the DB, and the account's metrics; answers the day's spend so far. */
     recordCycle: async (c: { accountId: string; cycleId: string; status: string; result: unknown }): Promise<RecordCycleResult> => {

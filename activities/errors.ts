@@ -5,6 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { IllegalCreativeTransition } from '../db/creative-lifecycle';
+import { HookLibraryError } from '../learning/hook-library';
 import { countFailure } from './metrics';
 import { KieApiError } from './ports/kie-client';
 import { MetaApiError } from './ports/meta-client';
@@ -45,6 +46,10 @@ export function toFailure(err: unknown): unknown {
     // The creative's recorded state forbids the move: no retry can change that.
     const details = { creativeId: err.creativeId, transition: err.transition, from: err.from ?? null };
     return domainFailure(err.from === undefined ? 'NotFound' : 'InvalidInput', err.message, details);
+  }
+  if (err instanceof HookLibraryError) {
+    // The file is wrong: every retry would read the same fields, so the cycle fails once, naming them.
+    return domainFailure('HookLibraryError', err.message, { file: err.source, issues: err.issues });
   }
   if (err instanceof MetaApiError) {
     if (META_THROTTLE.has(err.code)) {

@@ -17,6 +17,8 @@ import { POLICIES } from '../temporal-config/policies';
 export const CALLS_TO_ACTION = ['LEARN_MORE', 'SIGN_UP', 'GET_STARTED', 'SUBSCRIBE', 'SHOP_NOW', 'DOWNLOAD', 'APPLY_NOW'] as const;
 
 const cents = (min: number) => z.number().int().min(min);
+/** An http(s) URL: WHATWG parsing alone also takes javascript:, file: or data: URLs, which no landing page or API is. */
+export const httpUrl = () => z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://example.com/page' });
 const TokenRef = z.union(
   [z.object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name') }).strict(), z.object({ file: z.string().min(1) }).strict()],
   { error: 'must be {"env": "<VARIABLE>"} or {"file": "<path>"}: where the token is, never the token itself' },
@@ -39,12 +41,17 @@ const AccountEntry = z
     name: z.string().min(1).max(100).optional(),
     pageId: z.string().regex(/^\d+$/, 'must be a numeric page id'),
     token: TokenRef.optional(),
+    /** When the token expires, if known (system-user tokens often expire after 60–90 days): warned about days ahead. */
+    tokenExpiresAt: z
+      .string()
+      .refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO date like 2027-02-01')
+      .optional(),
     customAudienceIds: z.array(z.string().regex(/^\d+$/, 'numeric custom audience ids')).optional(),
     countries: z
       .array(z.string().regex(/^[A-Z]{2}$/, 'ISO country codes like US'))
       .min(1)
       .optional(),
-    landingUrl: z.url().optional(),
+    landingUrl: httpUrl().optional(),
     callToAction: z.enum(CALLS_TO_ACTION).optional(),
     /** Cents per ad set per day. */
     dailyBudget: cents(100).optional(),
@@ -84,6 +91,7 @@ export interface AccountConfig {
   pageId: string;
   /** Where the token is; undefined = FB_ACCESS_TOKEN (the one-account default). */
   token?: TokenRef;
+  tokenExpiresAt?: string;
   customAudienceIds: string[];
   countries: string[];
   landingUrl: string;
@@ -130,6 +138,7 @@ export function loadAccountsFile(file: string, defaults: Omit<AccountConfig, 'id
     name: a.name ?? a.id,
     pageId: a.pageId,
     token: a.token && 'file' in a.token ? { file: path.resolve(dir, a.token.file) } : a.token,
+    ...(a.tokenExpiresAt ? { tokenExpiresAt: a.tokenExpiresAt } : {}),
     customAudienceIds: a.customAudienceIds ?? defaults.customAudienceIds,
     countries: a.countries ?? defaults.countries,
     landingUrl: a.landingUrl ?? defaults.landingUrl,
@@ -151,7 +160,13 @@ export function loadAccountsFile(file: string, defaults: Omit<AccountConfig, 'id
 
 function readAccountsFile(file: string): unknown {
   if (!existsSync(file)) throw new AccountsFileError(file, ['the file does not exist']);
-  const text = readFileSync(file, 'utf8');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    // A folder, or a file this user may not read: said as a problem of the file, not as a stack trace.
+    throw new AccountsFileError(file, [`cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`]);
+  }
   try {
     return /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
   } catch (err) {

@@ -11,9 +11,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 import { AesGcmPayloadCodec, codecDataConverter, type EncryptionKey } from '../temporal-config/payload-codec';
-import { AccountsFileError, CALLS_TO_ACTION, loadAccountsFile, resolveToken, type AccountConfig } from './accounts';
+import { AccountsFileError, CALLS_TO_ACTION, httpUrl, loadAccountsFile, resolveToken, type AccountConfig } from './accounts';
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+/** A TCP port (0 = any free one): beyond 65535 the listen call would throw long after start-up. */
+const port = (def: number, min = 0) => z.coerce.number().int().min(min).max(65535, 'must be a TCP port (at most 65535)').default(def);
 const csv = z
   .string()
   .default('')
@@ -63,6 +65,13 @@ const encryptionKeys = z
 
 const EnvSchema = z.object({
   // Credentials of the seed system. Empty = use the simulator for that API.
+  /** When FB_ACCESS_TOKEN expires, if known (ISO date): warned about TOKEN_EXPIRY_WARN_DAYS ahead. */
+  FB_TOKEN_EXPIRES_AT: z
+    .string()
+    .refine((v) => !Number.isNaN(Date.parse(v)), 'an ISO date like 2027-02-01')
+    .optional(),
+  /** Days before a token's expiry (from Graph's debug_token or configuration) that every cycle warns. */
+  TOKEN_EXPIRY_WARN_DAYS: z.coerce.number().int().min(0).default(14),
   KIE_API_KEY: optionalSecret,
   FB_ACCESS_TOKEN: optionalSecret,
   AD_ACCOUNT_ID: z
@@ -80,7 +89,7 @@ const EnvSchema = z.object({
   TOTAL_DAILY_SPEND_CAP: int(2600, 0),
   MAX_LIVE_ADS: int(4, 0),
   MAX_ADSET_DAILY_BUDGET: int(1500, 100), // ceiling when scaling a winner, cents
-  LANDING_URL: z.url().default('https://example.com/free-trial?utm_source=meta'),
+  LANDING_URL: httpUrl().default('https://example.com/free-trial?utm_source=meta'),
   CUSTOM_AUDIENCE_IDS: csv,
   TARGET_COUNTRIES: csv.pipe(z.array(z.string().regex(/^[A-Z]{2}$/, 'ISO country codes like US,CA'))),
   CALL_TO_ACTION: z.enum(CALLS_TO_ACTION).default('LEARN_MORE'),
@@ -96,14 +105,19 @@ const EnvSchema = z.object({
   ACCOUNTS_FILE: z.string().optional(),
   INSIGHTS_LOOKBACK_DAYS: int(3, 1), // Meta restates the last days (late conversions)
 
-  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  // host:port as gRPC takes it; a URL (http://...) or a bare host would only fail at the first connection.
+  TEMPORAL_ADDRESS: z
+    .string()
+    .trim()
+    .regex(/^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233 (no scheme, no path)')
+    .default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
-  TEMPORAL_UI_PORT: int(8233, 1),
+  TEMPORAL_UI_PORT: port(8233, 1),
   // Payload encryption (AES-256-GCM, see temporal-config/payload-codec.ts). Unset = payloads stored as they are.
   PAYLOAD_ENCRYPTION_KEYS: encryptionKeys,
   PAYLOAD_ENCRYPTION_KEY_ID: z.string().trim().optional(), // the key that encrypts; default: the first
   // The codec endpoint for the Web UI (npm run codec; npm start when keys are set).
-  CODEC_PORT: int(8888, 0),
+  CODEC_PORT: port(8888, 0),
   CODEC_HOST: z.string().default('127.0.0.1'),
   CODEC_CORS_ORIGINS: z
     .string()
@@ -116,12 +130,12 @@ const EnvSchema = z.object({
     )
     .pipe(z.array(z.url('origins like http://localhost:8233').transform((u) => new URL(u).origin))),
 
-  META_GRAPH_BASE_URL: z.url().optional(),
+  META_GRAPH_BASE_URL: httpUrl().optional(),
   META_GRAPH_VERSION: z
     .string()
     .regex(/^v\d+\.0$/, 'must look like v26.0')
     .default('v26.0'),
-  KIE_BASE_URL: z.url().optional(),
+  KIE_BASE_URL: httpUrl().optional(),
   KIE_IMAGE_MODEL: z.enum(['google/nano-banana']).default('google/nano-banana'),
   KIE_CREDIT_USD: z.coerce.number().positive().default(0.005),
   KIE_DAILY_CREDIT_CAP: int(500, 0),
@@ -144,8 +158,8 @@ const EnvSchema = z.object({
   VEO_WAIT_LIMIT_MS: int(15 * 60_000, 1000), // Kie: give up after 10-15 min
   META_VIDEO_WAIT_LIMIT_MS: int(10 * 60_000, 1000),
   // Where Kie can POST completion callbacks (public URL of `npm start`'s callback endpoint). Unset = polling only.
-  KIE_CALLBACK_URL: z.url().optional(),
-  CALLBACK_PORT: int(8790, 0),
+  KIE_CALLBACK_URL: httpUrl().optional(),
+  CALLBACK_PORT: port(8790, 0),
   /** Where the Kie callback endpoint listens (0.0.0.0 in a container that Kie must reach). */
   CALLBACK_HOST: z.string().default('127.0.0.1'),
   KIE_WEBHOOK_HMAC_KEY: optionalSecret, // Kie's webhook signature key, when enabled on the account
@@ -153,15 +167,15 @@ const EnvSchema = z.object({
 
   // The trigger API (npm start): off unless API_TOKEN is set; every route but /healthz needs it as a bearer token.
   API_TOKEN: optionalSecret,
-  API_PORT: int(8791, 0),
+  API_PORT: port(8791, 0),
   API_HOST: z.string().default('127.0.0.1'),
 
-  META_SIM_PORT: int(8788, 0),
+  META_SIM_PORT: port(8788, 0),
   /** Where `npm run simulators` listens (0.0.0.0 when other containers call it). */
   SIM_HOST: z.string().default('127.0.0.1'),
   /** The Kie simulator's address as its callers reach it (its result-file links use it); default http://<SIM_HOST>:<KIE_SIM_PORT>. */
-  KIE_SIM_PUBLIC_URL: z.url().optional(),
-  KIE_SIM_PORT: int(8789, 0),
+  KIE_SIM_PUBLIC_URL: httpUrl().optional(),
+  KIE_SIM_PORT: port(8789, 0),
   SIM_TIME_SCALE: z.coerce.number().positive().default(60),
 
   // Per-queue worker tuning: concurrency (slots) and server-side queue rate (activities/s).
@@ -239,7 +253,16 @@ function toAccounts(e: Env, env: Record<string, string | undefined>): Configured
   };
   const listed: AccountConfig[] = e.ACCOUNTS_FILE
     ? loadAccountsFile(e.ACCOUNTS_FILE, defaults)
-    : [{ ...defaults, id: e.AD_ACCOUNT_ID, name: e.AD_ACCOUNT_ID, pageId: e.PAGE_ID, enabled: true }];
+    : [
+        {
+          ...defaults,
+          id: e.AD_ACCOUNT_ID,
+          name: e.AD_ACCOUNT_ID,
+          pageId: e.PAGE_ID,
+          enabled: true,
+          ...(e.FB_TOKEN_EXPIRES_AT ? { tokenExpiresAt: e.FB_TOKEN_EXPIRES_AT } : {}),
+        },
+      ];
   return listed.map((a) => {
     const token = resolveToken(a.token, env, e.FB_ACCESS_TOKEN);
     const mode = token ? ('real' as const) : ('simulator' as const);
@@ -289,6 +312,7 @@ function toConfig(e: Env, env: Record<string, string | undefined>) {
     account: accounts[0]!,
     cycle: {
       insightsLookbackDays: e.INSIGHTS_LOOKBACK_DAYS,
+      tokenExpiryWarnDays: e.TOKEN_EXPIRY_WARN_DAYS,
     },
     temporal: {
       address: e.TEMPORAL_ADDRESS,

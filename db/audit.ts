@@ -19,6 +19,8 @@ export const RECONCILE_KINDS = [
   'orphan-paused',
   'orphan-deleted',
   'orphan-unrecorded',
+  'token-expiring',
+  'account-stopped',
 ];
 
 /** Writes one finding (pass a transaction to make it part of the change it reports). */

@@ -67,6 +67,11 @@ describe.runIf(record)('record replay histories', () => {
     await save('ad-cycle-day-spend-failed', await stack.startCycle({ adsPerRun: 1 }));
     stack.meta.clearFaults();
 
+    // Since a refused token stops the account (patched 'stop-account-on-auth'): the schedule-pause activity runs.
+    stack.meta.injectFault({ match: { method: 'POST', path: '/adsets' }, kind: 'error', code: 200, message: 'Requires ads_management permission', times: 1 });
+    await save('ad-cycle-account-stopped', await stack.startCycle({ adsPerRun: 1 }));
+    stack.meta.clearFaults();
+
     // The incompatible copy: the first activity the history scheduled is renamed, as if the code
     // had changed the order/kind of its commands without patched().
     const first = two.events.find((e) => e.activityTaskScheduledEventAttributes);

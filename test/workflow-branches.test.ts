@@ -64,6 +64,10 @@ const analysis: AnalysisActivities = {
   async recordSlotFailure(input) {
     called(input.cycleId, 'recordSlotFailure').slotFailures.push(input);
   },
+  async stopAccount({ cycleId }) {
+    called(cycleId, 'stopAccount');
+    return { schedule: 'no-schedule' };
+  },
   async recordCycle({ cycleId, status }) {
     called(cycleId, 'recordCycle').recordedStatus = status;
     return { daySpendCents: 1234 };

@@ -3,6 +3,7 @@
  * clients (real or simulator, same code), the hook library. The one place where config meets
  * activities, so the factories stay testable with whatever a test injects.
  */
+import { Client, Connection, ScheduleNotFoundError } from '@temporalio/client';
 import { cancellationSignal } from '@temporalio/activity';
 import type { Config, ConfiguredAccount } from '../config/env';
 import { accountDirectory, type AccountContext } from '../activities/accounts';
@@ -15,6 +16,7 @@ import { createVideoActivities } from '../activities/video';
 import { createKieClient } from '../activities/ports/kie-client';
 import { createMetaClient } from '../activities/ports/meta-client';
 import { loadHookLibrary, type Hook } from '../learning/hook-library';
+import { scheduleId } from '../temporal-config/queues';
 
 /** Signal of the running activity, so a cancelled activity aborts its HTTP call. */
 function currentSignal(): AbortSignal | undefined {
@@ -43,6 +45,7 @@ function accountContext(config: Config, a: ConfiguredAccount): AccountContext {
       kieDailyCreditCap: a.kieDailyCreditCap,
     },
     videoShare: a.videoShare,
+    ...(a.tokenExpiresAt ? { tokenExpiresAt: a.tokenExpiresAt } : {}),
     hooks: () => (library ??= loadHookLibrary(a.hookLibraryPath)),
     meta: () =>
       createMetaClient({
@@ -62,13 +65,41 @@ export function buildActivities(config: Config, db: Db = openDb(config.dbPath), 
   const creditUsd = config.kie.creditUsd;
   // The one owner of every creative's lifecycle, shared by all activity groups (same clock as theirs).
   const creatives = createCreativeStore(db, now);
+  // The one Temporal client activities use: to pause an account's schedule when Meta refuses its token.
+  let temporal: Promise<Client> | undefined;
+  const client = () =>
+    (temporal ??= Connection.connect({ address: config.temporal.address }).then(
+      (connection) => new Client({ connection, namespace: config.temporal.namespace, dataConverter: config.temporal.dataConverter }),
+    ));
+  const schedules = {
+    async pause(accountId: string, note: string): Promise<'paused' | 'already-paused' | 'no-schedule'> {
+      const handle = (await client()).schedule.getHandle(scheduleId(accountId));
+      try {
+        if ((await handle.describe()).state.paused) return 'already-paused';
+        await handle.pause(note);
+        return 'paused';
+      } catch (err) {
+        if (err instanceof ScheduleNotFoundError) return 'no-schedule';
+        throw err;
+      }
+    },
+  };
   return {
     db,
     creatives,
     accounts,
     /** Takes an edited accounts file: new accounts are served, changed caps and libraries apply to the next activity. */
     reloadAccounts: (next: Config) => accounts.replace(next.accounts.map((a) => accountContext(next, a))),
-    analysis: createAnalysisActivities({ db, creatives, accounts, lookbackDays: config.cycle.insightsLookbackDays, creditUsd, now }),
+    analysis: createAnalysisActivities({
+      db,
+      creatives,
+      accounts,
+      lookbackDays: config.cycle.insightsLookbackDays,
+      tokenExpiryWarnDays: config.cycle.tokenExpiryWarnDays,
+      schedules,
+      creditUsd,
+      now,
+    }),
     images: createImageActivities({
       db,
       creatives,

@@ -56,6 +56,11 @@ export const DecideLaunchSchema = z
 export type DecideLaunchArgs = z.infer<typeof DecideLaunchSchema>;
 
 export const SetLaunchesPausedSchema = z.object({ paused: z.boolean(), reason: z.string().max(500).optional() }).strict();
+/** The pauseLaunches signal's optional argument. */
+export const PauseLaunchesSchema = z
+  .object({ reason: z.string().max(500).optional() })
+  .strict()
+  .optional();
 export type SetLaunchesPausedArgs = z.infer<typeof SetLaunchesPausedSchema>;
 
 export type CycleStage =

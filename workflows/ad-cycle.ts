@@ -27,6 +27,7 @@ import {
   AdCycleInputSchema,
   describeIssues,
   KieCallbackSchema,
+  PauseLaunchesSchema,
   SetLaunchesPausedSchema,
   type AdCycleInput,
   type AdCycleResult,
@@ -61,7 +62,7 @@ export async function adCycleWorkflow(rawInput: AdCycleInput): Promise<AdCycleRe
   const startedAt = new Date().toISOString();
   const state = new CycleState(workflowInfo().workflowId, input.accountId, input.launchesPaused);
   setHandler(statusQuery, () => state.status());
-  setHandler(pauseLaunchesSignal, (args) => state.setPaused(true, args?.reason ?? 'paused by signal'));
+  setHandler(pauseLaunchesSignal, (args) => pauseLaunches(state, args));
   setHandler(resumeLaunchesSignal, () => state.setPaused(false));
   setHandler(setLaunchesPausedUpdate, (args) => setLaunchesPaused(state, args), { validator: validateSetLaunchesPaused });
   setHandler(kieCallbackSignal, (args) => kieCallback(state, args));
@@ -96,6 +97,13 @@ function setLaunchesPaused(state: CycleState, { paused, reason }: SetLaunchesPau
 function validateSetLaunchesPaused(args: SetLaunchesPausedArgs): void {
   const r = SetLaunchesPausedSchema.safeParse(args);
   if (!r.success) throw new Error(`Invalid setLaunchesPaused: ${describeIssues(r.error)}`);
+}
+
+/** A malformed argument (not absent, not {reason?: string}) pauses nothing: it is logged and ignored, as garbage on the other signals is. */
+function pauseLaunches(state: CycleState, args: unknown): void {
+  const r = PauseLaunchesSchema.safeParse(args ?? undefined);
+  if (!r.success) return log.warn('ignored an invalid pauseLaunches signal', { problem: describeIssues(r.error) });
+  state.setPaused(true, r.data?.reason ?? 'paused by signal');
 }
 
 function kieCallback(state: CycleState, args: KieCallbackArgs): void {
@@ -208,7 +216,28 @@ async function failCycle(run: CycleRun, err: unknown, startedAt: string): Promis
   const failure = state.fail(cause);
   upsertSearchAttributes([{ key: CycleOutcomeKey, value: 'failed' }]);
   run.stage('failed');
-  const failed = { cycleId, accountId, status: 'failed', startedAt, finishedAt: new Date().toISOString(), failure, slots: state.status().slots };
+  // A token Meta refuses stops the account: its schedule pauses with the reason in its note. (Cycles
+  // recorded before this replay without it.)
+  let accountStopped: string | undefined;
+  if (cause.type === 'MetaAuthorizationError' && patched('stop-account-on-auth')) {
+    try {
+      accountStopped = (
+        await analysisActsWith(`Pause ${accountId}'s schedule: Meta refuses its token`).stopAccount({ accountId, cycleId, reason: describeCause(cause) })
+      ).schedule;
+    } catch (stopErr) {
+      log.error('could not pause the schedule of a stopped account', { accountId, error: failureMessage(stopErr) });
+    }
+  }
+  const failed = {
+    cycleId,
+    accountId,
+    status: 'failed',
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    failure,
+    slots: state.status().slots,
+    ...(accountStopped ? { accountStopped } : {}),
+  };
   try {
     const recorded = await analysisActsWith(`Record the failed cycle: ${describeCause(cause)}`.slice(0, 200)).recordCycle({
       accountId,

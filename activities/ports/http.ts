@@ -4,6 +4,7 @@
  * into messages that end up in workflow histories.
  */
 import got, { RequestError, type Got } from 'got';
+import type { z } from 'zod';
 
 export function makeHttp(timeoutMs: number, signal?: AbortSignal): Got {
   return got.extend({
@@ -34,4 +35,20 @@ export async function guarded<T>(service: string, operation: string, fn: () => P
     if (err instanceof RequestError) throw new NetworkError(service, operation, err.code ?? err.name);
     throw err;
   }
+}
+
+/**
+ * What is wrong with a response that does not fit its schema, as `path: message`, the first few
+ * only: a huge body of bad rows must not become a huge error message (it lands in the workflow
+ * history, whose payloads are capped), and no value of the body is quoted.
+ */
+export function shapeProblems(error: z.ZodError, max = 5): string {
+  const shown = error.issues.slice(0, max).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
+  const more = error.issues.length - shown.length;
+  return `${shown.join('; ')}${more > 0 ? ` (and ${more} more)` : ''}`;
+}
+
+/** Text an API sent, cut to a size fit for an error message (a hostile or broken server may send megabytes). */
+export function clip(text: string, max = 1000): string {
+  return text.length > max ? `${text.slice(0, max)}… (${text.length - max} more characters)` : text;
 }

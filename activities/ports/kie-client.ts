@@ -4,7 +4,7 @@
  * reports most errors inside HTTP 200 bodies, some as HTTP statuses, and this client reads both.
  */
 import { z } from 'zod';
-import { guarded, makeHttp } from './http';
+import { clip, guarded, makeHttp, shapeProblems } from './http';
 
 export interface KieClientOptions {
   baseUrl: string;
@@ -24,6 +24,9 @@ export class KieApiError extends Error {
     super(`Kie ${operation}: code ${code} ${kieMessage}`);
   }
 }
+
+/** The code of a KieApiError for a 2xx answer that is JSON but not of the documented shape (no retry repeats it). */
+export const UNEXPECTED_RESPONSE = -1;
 
 const Envelope = z.object({ code: z.number(), msg: z.string().optional(), message: z.string().optional(), data: z.unknown() });
 const TaskCreated = z.object({ taskId: z.string().min(1) });
@@ -70,20 +73,37 @@ export function createKieClient(opts: KieClientOptions) {
   const base = opts.baseUrl.replace(/\/$/, '');
   const headers = { authorization: `Bearer ${opts.apiKey}` };
 
-  async function call<T>(operation: string, req: () => Promise<{ statusCode: number; body: string }>, schema: z.ZodType<T>): Promise<T> {
+  async function call<T>(
+    operation: string,
+    req: () => Promise<{ statusCode: number; body: string; headers: Record<string, string | string[] | undefined> }>,
+    schema: z.ZodType<T>,
+  ): Promise<T> {
     const res = await guarded('Kie', operation, req);
     let body: unknown;
     try {
       body = JSON.parse(res.body);
     } catch {
-      throw new KieApiError(operation, res.statusCode >= 400 ? res.statusCode : 500, `non-JSON response (HTTP ${res.statusCode})`);
+      // A cut or garbled body may pass on a retry (code 500); an error page keeps its HTTP status.
+      const type = String(res.headers['content-type'] ?? 'no content type').split(';')[0];
+      throw new KieApiError(
+        operation,
+        res.statusCode >= 400 ? res.statusCode : 500,
+        `non-JSON response (HTTP ${res.statusCode}, ${type}, ${res.body.length} bytes)`,
+      );
     }
+    // JSON of another shape on a 2xx is a contract Kie (or whatever answers at KIE_BASE_URL) does
+    // not keep: asking again gets the same answer, so it is UNEXPECTED_RESPONSE, which no retry repeats.
     const env = Envelope.safeParse(body);
-    if (!env.success) throw new KieApiError(operation, res.statusCode >= 400 ? res.statusCode : 500, 'response is not a Kie envelope');
-    const msg = env.data.msg ?? env.data.message ?? '';
+    if (!env.success)
+      throw new KieApiError(
+        operation,
+        res.statusCode >= 400 ? res.statusCode : UNEXPECTED_RESPONSE,
+        `response is not a Kie envelope: ${shapeProblems(env.error)}`,
+      );
+    const msg = clip(env.data.msg ?? env.data.message ?? '');
     if (res.statusCode >= 400 || env.data.code !== 200) throw new KieApiError(operation, env.data.code !== 200 ? env.data.code : res.statusCode, msg);
     const data = schema.safeParse(env.data.data);
-    if (!data.success) throw new KieApiError(operation, 500, `unexpected data shape: ${z.prettifyError(data.error)}`);
+    if (!data.success) throw new KieApiError(operation, UNEXPECTED_RESPONSE, `unexpected data shape: ${shapeProblems(data.error)}`);
     return data.data;
   }
 
@@ -148,7 +168,14 @@ export type KieClient = ReturnType<typeof createKieClient>;
 
 /** The result URLs of a finished market task (resultJson is JSON text). */
 export function resultUrls(record: MarketRecord): string[] {
-  const parsed = ResultJson.safeParse(JSON.parse(record.resultJson || '{}'));
+  let json: unknown;
+  try {
+    json = JSON.parse(record.resultJson || '{}');
+  } catch {
+    // A SyntaxError here would be retried as if it could pass; the record says the same on every read.
+    throw new KieApiError('read image task', UNEXPECTED_RESPONSE, `success with a resultJson that is not JSON (${record.resultJson?.length ?? 0} characters)`);
+  }
+  const parsed = ResultJson.safeParse(json);
   if (!parsed.success) throw new KieApiError('read image task', 500, 'success without resultUrls');
   return parsed.data.resultUrls;
 }

@@ -5,7 +5,7 @@
  * to graph.facebook.com or to the local simulator: only `baseUrl` and the token differ.
  */
 import { z } from 'zod';
-import { guarded, makeHttp } from './http';
+import { clip, guarded, makeHttp, shapeProblems } from './http';
 
 export interface MetaClientOptions {
   baseUrl: string;
@@ -145,21 +145,35 @@ export function createMetaClient(opts: MetaClientOptions) {
         ? http.post(url, { form: { ...encode(params), access_token: opts.accessToken } })
         : http(url, { method, searchParams: { ...encode(params), access_token: opts.accessToken } }),
     );
+    // An answer that is no Graph answer (a proxy's HTML page, a cut body) is worth a retry when
+    // it may pass: a 5xx gateway page, a 408/429, a garbled 2xx (code 1, transient). A 4xx page
+    // (wrong URL, a proxy refusing us) comes back the same however often it is asked (code -1).
+    const passing = res.statusCode < 400 || res.statusCode >= 500 || res.statusCode === 408 || res.statusCode === 429;
     let body: unknown;
     try {
       body = JSON.parse(res.body);
     } catch {
-      throw new MetaApiError(operation, res.statusCode, 1, undefined, true, `non-JSON response (HTTP ${res.statusCode})`);
+      const type = String(res.headers['content-type'] ?? 'no content type').split(';')[0];
+      throw new MetaApiError(
+        operation,
+        res.statusCode,
+        passing ? 1 : -1,
+        undefined,
+        passing,
+        `non-JSON response (HTTP ${res.statusCode}, ${type}, ${res.body.length} bytes)`,
+      );
     }
     const err = ErrorEnvelope.safeParse(body);
     if (err.success) {
       const e = err.data.error;
-      throw new MetaApiError(operation, res.statusCode, e.code, e.error_subcode, !!e.is_transient, e.message, e.error_user_msg, retryAfter(res.headers));
+      const userMessage = e.error_user_msg === undefined ? undefined : clip(e.error_user_msg);
+      throw new MetaApiError(operation, res.statusCode, e.code, e.error_subcode, !!e.is_transient, clip(e.message), userMessage, retryAfter(res.headers));
     }
-    if (res.statusCode >= 400) throw new MetaApiError(operation, res.statusCode, 1, undefined, true, `HTTP ${res.statusCode} without error envelope`);
+    if (res.statusCode >= 400)
+      throw new MetaApiError(operation, res.statusCode, passing ? 1 : -1, undefined, passing, `HTTP ${res.statusCode} without error envelope`);
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
-      throw new MetaApiError(operation, res.statusCode, -1, undefined, false, `unexpected response shape: ${z.prettifyError(parsed.error)}`);
+      throw new MetaApiError(operation, res.statusCode, -1, undefined, false, `unexpected response shape: ${shapeProblems(parsed.error)}`);
     }
     return parsed.data;
   }
@@ -215,6 +229,18 @@ export function createMetaClient(opts: MetaClientOptions) {
       const rows = await allPages(`list ${edge} named ${fragment}*`, `${act(accountId)}/${edge}`, params, NamedList);
       return rows.filter((d) => d.name?.includes(fragment));
     },
+
+    /** What Graph's debug_token says of this client's own token (reference §14): validity, expiry (Unix s, 0 = never), scopes. */
+    debugToken: () =>
+      call(
+        'debug token',
+        'GET',
+        `${root}/debug_token`,
+        { input_token: opts.accessToken },
+        z.object({
+          data: z.object({ is_valid: z.boolean(), expires_at: z.number().int().optional(), scopes: z.array(z.string()).optional() }).passthrough(),
+        }),
+      ).then((r) => r.data),
 
     /** Deletes an object (campaign, ad set, ad, ad creative, video); a deleted campaign takes its children along. */
     deleteObject: (id: string) => call('delete object', 'DELETE', `${root}/${id}`, {}, Success),

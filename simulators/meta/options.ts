@@ -20,6 +20,8 @@ export interface MetaSimOptions {
    *  (reads pass, every write is 200: a token with ads_read but not ads_management) and
    *  'dev-mode-token' (creatives fail with 100/1885183) are always recognised as well. */
   accessTokens?: string[];
+  /** Expiry of tokens as debug_token reports it (Unix seconds; absent or 0: never expires). */
+  tokenExpiry?: Record<string, number>;
   adAccounts?: string[];
   pageIds?: string[];
   customAudienceIds?: string[];
@@ -48,12 +50,16 @@ export interface MetaSimOptions {
   requireDsaForEu?: boolean;
   /** JSON file to restore state from at start and save it to while running (default: none). */
   stateFile?: string;
+  /** Real milliseconds (not scaled by timeScale) each Graph request waits before it is served, uniform
+   *  in [min, max]: the network and Meta's own time. Default: none (answered at once). /__sim/* never waits. */
+  latencyMs?: [number, number];
 }
 
 export interface ResolvedOptions {
   port: number;
   host: string;
   accessTokens: Set<string>;
+  tokenExpiry: Record<string, number>;
   adAccounts: string[];
   pageIds: string[];
   customAudienceIds: string[];
@@ -73,6 +79,7 @@ export interface ResolvedOptions {
   edgeReadLagSimMs: number;
   requireDsaForEu: boolean;
   stateFile?: string;
+  latencyMs?: [number, number];
 }
 
 export const SPECIAL_TOKENS = {
@@ -93,6 +100,7 @@ export function resolveOptions(o: MetaSimOptions = {}): ResolvedOptions {
     port: o.port ?? 0,
     host: o.host ?? '127.0.0.1',
     accessTokens: tokens,
+    tokenExpiry: o.tokenExpiry ?? {},
     adAccounts: (o.adAccounts ?? ['act_1234567890']).map((a) => (a.startsWith('act_') ? a : `act_${a}`)),
     pageIds: o.pageIds ?? ['122100000000000001'],
     customAudienceIds: o.customAudienceIds ?? ['238400000000000001', '238400000000000002'],
@@ -119,7 +127,15 @@ export function resolveOptions(o: MetaSimOptions = {}): ResolvedOptions {
     edgeReadLagSimMs: o.edgeReadLagSimMs ?? 0,
     requireDsaForEu: o.requireDsaForEu ?? true,
     stateFile: o.stateFile,
+    latencyMs: latencyRange(o.latencyMs),
   };
+}
+
+function latencyRange(range: [number, number] | undefined): [number, number] | undefined {
+  if (!range) return undefined;
+  const [lo, hi] = range;
+  if (!(lo >= 0 && lo <= hi)) throw new Error(`latencyMs must satisfy 0 <= min <= max, got [${lo}, ${hi}]`);
+  return range;
 }
 
 /** Meta may overspend a daily budget by up to 25 % on a day; a simulator that went beyond would test nothing real. */

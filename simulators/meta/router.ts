@@ -6,7 +6,8 @@ import { createCampaign } from './campaigns';
 import { accountFromSegment, type RequestCtx } from './context';
 import { createCreative } from './creatives';
 import { listEdge } from './edges';
-import { unknownPath, unsupportedRequest } from './errors';
+import { GraphError, unknownPath, unsupportedRequest } from './errors';
+import { SPECIAL_TOKENS } from './options';
 import { accountNode, audienceEdge, audienceNode, minimumBudgets, pageNode } from './fixtures';
 import { parseFields } from './fields';
 import { deleteImage, uploadImages } from './images';
@@ -121,6 +122,25 @@ function objectRoute(ctx: RequestCtx, obj: SimObject, edge: string | undefined):
   return { ...base, run: () => deleteObject(ctx, obj) };
 }
 
+/** GET /debug_token?input_token=: reference §14 (an invalid token answers 200 with is_valid false and an error). */
+function debugToken(ctx: RequestCtx) {
+  const token = ctx.params.string('input_token');
+  if (!token) throw new GraphError({ code: 100, message: '(#100) The parameter input_token is required' });
+  const opts = ctx.world.opts;
+  const nowS = Math.floor(ctx.world.clock.nowMs() / 1000);
+  const base = { app_id: '1000000000000001', type: 'USER', application: 'Meta Ads Master Agent (simulated)', user_id: '100000000000001' };
+  if (token === SPECIAL_TOKENS.expired) {
+    return { data: { ...base, is_valid: false, expires_at: nowS - 86_400, scopes: [], error: { code: 190, subcode: 463, message: 'Session has expired' } } };
+  }
+  if (!opts.accessTokens.has(token))
+    return { data: { app_id: base.app_id, is_valid: false, scopes: [], error: { code: 190, message: 'Invalid OAuth access token' } } };
+  const expiresAt = opts.tokenExpiry[token] ?? 0;
+  const scopes = token === SPECIAL_TOKENS.readOnly ? ['ads_read'] : ['ads_management', 'ads_read', 'business_management'];
+  if (expiresAt && expiresAt <= nowS)
+    return { data: { ...base, is_valid: false, expires_at: expiresAt, scopes, error: { code: 190, subcode: 463, message: 'Session has expired' } } };
+  return { data: { ...base, is_valid: true, expires_at: expiresAt, data_access_expires_at: nowS + 90 * 86_400, issued_at: nowS - 86_400, scopes } };
+}
+
 export function route(ctx: RequestCtx): Route {
   const segments = ctx.path.split('/').filter(Boolean).map(decodeURIComponent);
   const [node, edge, ...rest] = segments;
@@ -132,6 +152,7 @@ export function route(ctx: RequestCtx): Route {
     if (!account) throw unsupportedRequest(ctx.method, node);
     return accountRoute(ctx, account, edge);
   }
+  if (node === 'debug_token' && edge === undefined && ctx.method === 'GET') return { useCase: 'ads_management', run: () => debugToken(ctx) };
   const obj = store.objects.get(node);
   if (obj) return objectRoute(ctx, obj, edge);
   if (ctx.method === 'GET' && edge === undefined && store.audiences.has(node)) {
