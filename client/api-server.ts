@@ -27,6 +27,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
@@ -57,6 +58,8 @@ export interface ApiServerOptions {
   /** The report pages (injected: they are drawn from the DB); without it /report is 404. */
   report?: { index(): string; account(accountId: string): string | undefined };
 }
+
+const MAX_BODY_BYTES = 64 * 1024;
 
 const StartCycle = z
   .object({
@@ -127,6 +130,8 @@ export function createApi(opts: Omit<ApiServerOptions, 'port' | 'host'>): Hono {
     if (!tokenMatches(presented, opts.token)) return c.json({ error: 'missing or wrong bearer token' }, 401, { 'www-authenticate': 'Bearer' });
     await next();
   });
+  // Every body here is a few fields: a bigger one is refused before it is read into memory.
+  app.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: `the body is larger than ${MAX_BODY_BYTES} bytes` }, 413) }));
 
   app.post('/cycles', async (c) => {
     const b = await body(c, StartCycle);

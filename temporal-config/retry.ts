@@ -15,5 +15,7 @@ export const RETRY_NON_RETRYABLE = [
   'InvalidInput',
   'NotFound',
   'ConfigError',
+  /** The account's hook library does not validate: a person must fix the file (its fields are named in the message). */
+  'HookLibraryError',
 ] as const;
 export type NonRetryableType = (typeof RETRY_NON_RETRYABLE)[number];

@@ -11,6 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config/env';
+import { checkHookLibraries } from '../config/hook-libraries';
 import { openDb } from '../db/client';
 import { pickAccount } from '../config/pick-account';
 import { runCycle } from '../client/run-cycle';
@@ -35,6 +36,8 @@ async function main(): Promise<number> {
     },
   });
   const config = loadConfig();
+  // A bad hook library stops here, naming its file and fields, before a cycle is started.
+  checkHookLibraries(config.accounts);
   const account = pickAccount(config.accounts, values.account);
   if (values.next) return nextCycle(config, account.id, values);
   const level = config.logLevel === 'info' ? 'warn' : config.logLevel;

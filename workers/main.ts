@@ -5,6 +5,7 @@
  */
 import { NativeConnection } from '@temporalio/worker';
 import { ConfigError, loadConfig } from '../config/env';
+import { checkHookLibraries } from '../config/hook-libraries';
 import { createWorker, GROUPS, type Group } from './create-workers';
 import { buildActivities } from './deps';
 import { installTemporalLogging, makeLogger } from './logger';
@@ -13,6 +14,7 @@ async function run() {
   const group = process.argv[2] as Group;
   if (!GROUPS.includes(group)) throw new Error(`usage: tsx workers/main.ts <${GROUPS.join('|')}>`);
   const config = loadConfig();
+  checkHookLibraries(config.accounts);
   const logger = makeLogger(config.logLevel);
   installTemporalLogging(logger, config.logLevel, config.metricsPort);
   const connection = await NativeConnection.connect({ address: config.temporal.address });

@@ -7,6 +7,7 @@
  */
 import { unwatchFile, watchFile } from 'node:fs';
 import { ConfigError, loadConfig, type Config } from '../config/env';
+import { checkHookLibraries } from '../config/hook-libraries';
 import { scheduledAccount, syncSchedules } from '../client/schedule-ops';
 import { startLocalStack } from './local-stack';
 import { installTemporalLogging, makeLogger } from './logger';
@@ -19,6 +20,7 @@ const scheduled = (config: Config) => config.accounts.map(scheduledAccount);
 
 async function run() {
   const config = loadConfig();
+  checkHookLibraries(config.accounts);
   const logger = makeLogger(config.logLevel);
   installTemporalLogging(logger, config.logLevel, config.metricsPort ?? DEFAULT_METRICS_PORT);
   const simulated = config.accounts.filter((a) => a.meta.mode === 'simulator').map((a) => a.id);
@@ -50,6 +52,7 @@ async function run() {
       void (async () => {
         try {
           const next = loadConfig();
+          checkHookLibraries(next.accounts);
           await stack.reloadAccounts(next);
           await sync(next);
         } catch (err) {

@@ -11,6 +11,7 @@ import { Rng } from './rng';
 import { Store, type Kind } from './store';
 import { fullView } from './views';
 import { loadSnapshot, type SimSnapshot } from './persist';
+import { UsageTracker } from './usage';
 
 export interface CallRecord {
   method: string;
@@ -29,6 +30,8 @@ export class SimCore {
   readonly limiter: RateLimiter;
   readonly engine: Engine;
   readonly calls: CallRecord[] = [];
+  /** Peak rate-limit usage reported in the answers' headers (GET /__sim/usage). */
+  readonly usage = new UsageTracker();
 
   /** Called after anything that changes state (used to save the state file). */
   onChange: () => void = () => undefined;
@@ -70,6 +73,17 @@ export class SimCore {
     const simNow = this.world.clock.nowMs();
     this.world.delivery.sync(simNow);
     return { format: 1, simNow, store: this.world.store.exportState(), delivery: this.world.delivery.exportState() };
+  }
+
+  /** What each account's ads spent per simulated day, in cents, as delivered and reported so far. */
+  spendByDay(): Array<{ accountId: string; day: string; spendCents: number }> {
+    this.world.delivery.sync(this.world.clock.nowMs());
+    const sums = new Map<string, number>();
+    for (const [adId, days] of this.world.delivery.days) {
+      const accountId = this.world.store.objects.get(adId)?.accountId ?? '?';
+      for (const [day, t] of days) sums.set(`${accountId}|${day}`, (sums.get(`${accountId}|${day}`) ?? 0) + t.spend * 100);
+    }
+    return [...sums].map(([k, cents]) => ({ accountId: k.split('|')[0]!, day: k.split('|')[1]!, spendCents: Math.round(cents) }));
   }
 
   list(kind: Kind): Array<Record<string, unknown>> {

@@ -48,6 +48,8 @@ export interface MetaSimulator {
   list(kind: SimKind): Array<Record<string, unknown>>;
   /** Request log (admin /__sim calls excluded). */
   calls(): CallRecord[];
+  /** The simulator's own record of what each account's ads spent, per simulated day (cents), delivered so far. */
+  spendByDay(): Array<{ accountId: string; day: string; spendCents: number }>;
 }
 
 export async function startMetaSimulator(opts: MetaSimOptions = {}): Promise<MetaSimulator> {
@@ -87,5 +89,6 @@ export async function startMetaSimulator(opts: MetaSimOptions = {}): Promise<Met
     clearFaults: () => core.faults.clear(),
     list: (kind) => core.list(kind),
     calls: () => core.calls.map((c) => ({ ...c })),
+    spendByDay: () => core.spendByDay(),
   };
 }

@@ -33,6 +33,8 @@ describe('fetchInsights', () => {
     const review = { global: { 'Misleading claims': 'The ad promises results.' } };
     const meta = fakeMeta({
       adInsights: noRows,
+      findByNameContaining: noRows,
+      debugToken: resolves({ is_valid: true, expires_at: 0 }),
       adStates: resolves([{ id: 'ad-earlier-0', adset_id: 'adset-earlier-0', effective_status: 'DISAPPROVED', ad_review_feedback: review }]),
       adSetBudgets: resolves(new Map([['adset-earlier-0', 500]])),
     });
@@ -65,6 +67,8 @@ describe('fetchInsights', () => {
       adStates: resolves([{ id: 'ad-earlier-1', adset_id: 'adset-earlier-1', effective_status: 'ACTIVE' }]),
       adSetBudgets: resolves(new Map([['adset-earlier-1', 900]])),
       getStatus: async () => Promise.reject(new MetaApiError('read status', 400, 100, 33, false, 'Object does not exist')),
+      findByNameContaining: noRows,
+      debugToken: resolves({ is_valid: true, expires_at: 0 }),
     });
     const { acts, env, db } = analysisActs(meta);
     // Launched two hours ago: old enough to be asked for directly when the edge does not list it.
