@@ -344,14 +344,20 @@ export async function down(): Promise<void> {
   saveState({ ...s, server: undefined, processes: [] });
 }
 
-/** RSS (MiB) and CPU seconds of a process, from /proc. */
-function usage(pid: number): { rssMiB: number; cpuSeconds: number } | undefined {
+/** RSS and PSS (MiB: PSS shares shared pages out, so it sums honestly) and CPU seconds of a process, from /proc. */
+function usage(pid: number): { rssMiB: number; pssMiB: number; cpuSeconds: number } | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    let pssKb = rssKb;
+    try {
+      pssKb = Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? rssKb);
+    } catch {
+      // smaps_rollup needs a newer kernel or more rights: RSS it is.
+    }
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     const ticks = Number(stat[11]) + Number(stat[12]);
-    return { rssMiB: Math.round(rssKb / 102.4) / 10, cpuSeconds: Math.round(ticks) / 100 };
+    return { rssMiB: Math.round(rssKb / 102.4) / 10, pssMiB: Math.round(pssKb / 102.4) / 10, cpuSeconds: Math.round(ticks) / 100 };
   } catch {
     return undefined;
   }
@@ -367,7 +373,8 @@ function pgUsage(s: State) {
     .filter(Boolean)
     .map(Number);
   const all = [main, ...children].map(usage).filter((u): u is NonNullable<typeof u> => !!u);
-  return { pid: main, processes: all.length, rssMiB: Math.round(all.reduce((a, u) => a + u.rssMiB, 0) * 10) / 10 };
+  const sum = (k: 'rssMiB' | 'pssMiB') => Math.round(all.reduce((a, u) => a + u[k], 0) * 10) / 10;
+  return { pid: main, processes: all.length, rssMiB: sum('rssMiB'), pssMiB: sum('pssMiB') };
 }
 
 export async function status() {
