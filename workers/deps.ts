@@ -54,6 +54,7 @@ function accountContext(config: Config, a: ConfiguredAccount): AccountContext {
         accessToken: a.meta.accessToken,
         timeoutMs: config.httpTimeoutMs,
         signal: currentSignal(),
+        clockScale: a.meta.mode === 'simulator' ? config.simTimeScale : 1,
       }),
   };
 }

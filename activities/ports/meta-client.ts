@@ -13,6 +13,11 @@ export interface MetaClientOptions {
   accessToken: string;
   timeoutMs: number;
   signal?: AbortSignal;
+  /**
+   * How many times faster than ours the Graph API's clock runs: 1 for Meta; SIM_TIME_SCALE for the
+   * simulator, whose "regain access in 5 minutes" means 5 of its minutes.
+   */
+  clockScale?: number;
 }
 
 const ErrorEnvelope = z.object({
@@ -130,6 +135,7 @@ export type Edge = 'campaigns' | 'adsets' | 'ads' | 'adcreatives';
 export function createMetaClient(opts: MetaClientOptions) {
   const http = makeHttp(opts.timeoutMs, opts.signal);
   const root = `${opts.baseUrl.replace(/\/$/, '')}/${opts.version}`;
+  const scaled = (ms: number | undefined) => (ms === undefined ? undefined : Math.max(1_000, Math.round(ms / (opts.clockScale ?? 1))));
 
   /** Form-encode: objects and arrays become JSON strings; booleans true/false. */
   const encode = (params: Params) =>
@@ -167,7 +173,7 @@ export function createMetaClient(opts: MetaClientOptions) {
     if (err.success) {
       const e = err.data.error;
       const userMessage = e.error_user_msg === undefined ? undefined : clip(e.error_user_msg);
-      throw new MetaApiError(operation, res.statusCode, e.code, e.error_subcode, !!e.is_transient, clip(e.message), userMessage, retryAfter(res.headers));
+      throw new MetaApiError(operation, res.statusCode, e.code, e.error_subcode, !!e.is_transient, clip(e.message), userMessage, scaled(retryAfter(res.headers)));
     }
     if (res.statusCode >= 400)
       throw new MetaApiError(operation, res.statusCode, passing ? 1 : -1, undefined, passing, `HTTP ${res.statusCode} without error envelope`);

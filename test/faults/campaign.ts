@@ -193,6 +193,8 @@ async function setUp(o: CampaignOptions): Promise<Env> {
     META_CREATE_LOOKUP_INTERVAL_MS: '500',
     LOG_LEVEL: 'warn',
     LOG_FORMAT: 'json',
+    // The simulator's clock: its throttling waits ("regain access in N minutes") are in its minutes.
+    SIM_TIME_SCALE: '600',
   };
   const connection = await Connection.connect({ address: serverOpts.address });
   const client = new Client({ connection });
