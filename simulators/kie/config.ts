@@ -40,6 +40,8 @@ export interface ResolvedConfig {
   retentionMs: number;
   downloadUrlTtlMs: number;
   rateLimits: false | { createsPerWindow: number; createWindowMs: number; statusPerSecond: number };
+  /** Real ms before each API request is handled; undefined = none. */
+  latencyMs: Range | undefined;
   variants: KieShapeVariants;
   logger: KieSimLogger;
 }
@@ -86,9 +88,17 @@ export function resolveConfig(opts: KieSimOptions = {}): ResolvedConfig {
             createWindowMs: rl?.createWindowMs ?? 10 * SECOND,
             statusPerSecond: rl?.statusPerSecond ?? 10,
           },
+    latencyMs: latencyRange(opts.latencyMs),
     variants: opts.variants ?? {},
     logger: opts.logger ?? silent,
   };
+}
+
+function latencyRange(range: Range | undefined): Range | undefined {
+  if (!range) return undefined;
+  const [lo, hi] = range;
+  if (!(lo >= 0 && lo <= hi)) throw new Error(`latencyMs must satisfy 0 <= min <= max, got [${lo}, ${hi}]`);
+  return range;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

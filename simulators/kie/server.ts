@@ -1,6 +1,6 @@
 /**
  * Request dispatcher: admin routes, then for Kie routes: read body -> pick fault rules ->
- * ('slow' wait) -> ('drop' / 'code' short-circuit) -> auth -> handler -> write the result, or
+ * ('slow' wait) -> (latencyMs wait) -> ('drop' / 'code' short-circuit) -> auth -> handler -> write the result, or
  * destroy the socket for 'lostResponse' (the work is done, the client never hears about it).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -50,6 +50,9 @@ async function handle(core: SimCore, req: IncomingMessage, res: ServerResponse):
   });
 
   if (picked.slow?.delayMs) await sleep(picked.slow.delayMs);
+  // The network and Kie's own answer time, when configured (real ms; Math.random keeps the seeded stream as it is).
+  const latency = core.cfg.latencyMs;
+  if (latency) await sleep(latency[0] + Math.random() * (latency[1] - latency[0]));
   const action = picked.action;
   if (action) core.cfg.logger.info({ path, kind: action.kind }, 'kie-sim: fault applied');
   if (action?.kind === 'drop') {

@@ -71,6 +71,9 @@ export interface KieSimOptions {
   downloadUrlTtlMs?: number;
   /** Rate limits in REAL time (not scaled); false disables them. Defaults 20 creates / 10 s, 10 status calls / s. */
   rateLimits?: false | { createsPerWindow?: number; createWindowMs?: number; statusPerSecond?: number };
+  /** REAL milliseconds (not scaled) each API request waits before it is handled, uniform in [min, max]: the
+   *  network and Kie's own answer time. Default: none (answered at once). Admin routes never wait. */
+  latencyMs?: [number, number];
   /** Seed for the delay / probability PRNG (default: random). */
   seed?: number;
   variants?: KieShapeVariants;

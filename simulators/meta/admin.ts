@@ -1,6 +1,7 @@
 // /__sim/* control endpoints so a simulator running in another process can be driven:
 // faults (POST/GET/DELETE /__sim/faults), clock (POST /__sim/advance {"ms": n}),
-// state dump (GET /__sim/state), request log (GET /__sim/calls) and new accounts (POST /__sim/accounts).
+// state dump (GET /__sim/state), request log (GET /__sim/calls), peak rate-limit usage (GET/DELETE
+// /__sim/usage) and new accounts (POST /__sim/accounts).
 import { z } from 'zod';
 import type { SimCore } from './core';
 import { faultRuleSchema, type FaultRule } from './faults';
@@ -59,6 +60,11 @@ export function handleAdmin(core: SimCore, method: string, path: string, body: B
     };
   }
   if (path === '/__sim/calls' && method === 'GET') return { status: 200, body: { calls: core.calls } };
+  if (path === '/__sim/usage' && method === 'GET') return { status: 200, body: core.usage.snapshot() };
+  if (path === '/__sim/usage' && method === 'DELETE') {
+    core.usage.reset();
+    return { status: 200, body: { ok: true } };
+  }
   if (path === '/__sim/accounts' && method === 'POST') {
     // Ad accounts (with their pages and audiences) added while running, e.g. a new entry in an accounts file.
     const parsed = AccountsBody.safeParse(json);

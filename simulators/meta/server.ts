@@ -1,6 +1,6 @@
 // node:http front end: reads the body, routes /__sim/* to the admin handler, POST / with
-// `batch` to the batch runner, everything else to the engine; applies lostResponse by
-// destroying the socket after the request has been fully processed.
+// `batch` to the batch runner, everything else to the engine (after latencyMs, when set); applies
+// lostResponse by destroying the socket after the request has been fully processed.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { handleAdmin } from './admin';
@@ -46,6 +46,9 @@ async function serve(core: SimCore, req: IncomingMessage, res: ServerResponse): 
   const path = `/${segments.slice(1).join('/')}`;
   const authorization = typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined;
   const delay = (ms: number) => sleep(ms);
+  // The network and Meta's own time, when configured (real ms, not scaled).
+  const latency = core.opts.latencyMs;
+  if (latency) await sleep(latency[0] + Math.random() * (latency[1] - latency[0]));
   let result: SimResponse;
   try {
     const params = await collectParams(url, method, req.headers, body);
@@ -72,6 +75,7 @@ async function serve(core: SimCore, req: IncomingMessage, res: ServerResponse): 
     req.socket.destroy();
     return;
   }
+  core.usage.observe(result.headers);
   send(res, result);
 }
 
