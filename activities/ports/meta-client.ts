@@ -173,7 +173,16 @@ export function createMetaClient(opts: MetaClientOptions) {
     if (err.success) {
       const e = err.data.error;
       const userMessage = e.error_user_msg === undefined ? undefined : clip(e.error_user_msg);
-      throw new MetaApiError(operation, res.statusCode, e.code, e.error_subcode, !!e.is_transient, clip(e.message), userMessage, scaled(retryAfter(res.headers)));
+      throw new MetaApiError(
+        operation,
+        res.statusCode,
+        e.code,
+        e.error_subcode,
+        !!e.is_transient,
+        clip(e.message),
+        userMessage,
+        scaled(retryAfter(res.headers)),
+      );
     }
     if (res.statusCode >= 400)
       throw new MetaApiError(operation, res.statusCode, passing ? 1 : -1, undefined, passing, `HTTP ${res.statusCode} without error envelope`);
