@@ -30,8 +30,13 @@ async function list(client: Client, account: string | undefined, limit: number) 
     };
     if (w.status.name === 'COMPLETED') {
       // What it cost: Kie generation (USD) and what Meta reported spent over the insights window (cents).
-      const result = (await client.workflow.getHandle(w.workflowId, w.runId).result()) as AdCycleResult;
-      Object.assign(row, { generationCostUsd: result.generationCostUsd, insightsSpendCents: result.insights.spendCents });
+      try {
+        const result = (await client.workflow.getHandle(w.workflowId, w.runId).result()) as AdCycleResult;
+        Object.assign(row, { generationCostUsd: result.generationCostUsd, insightsSpendCents: result.insights.spendCents });
+      } catch (err) {
+        // A result this client cannot read (encrypted with a key it lacks, say) must not hide the other rows.
+        row.resultUnreadable = (err as Error).message;
+      }
     }
     rows.push(row);
     if (rows.length >= limit) break;

@@ -122,7 +122,7 @@ interface Env {
   connection: Connection;
   callbacks: { url: string; close(): Promise<void> };
   workers: Map<Group, ChildProcess>;
-  accounts: Array<{ id: string; capCents: number }>;
+  accounts: Array<{ id: string; capCents: number; maxLiveAds: number }>;
 }
 
 function startWorker(e: Env, g: Group): void {
@@ -139,7 +139,9 @@ function startWorker(e: Env, g: Group): void {
 async function setUp(o: CampaignOptions): Promise<Env> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'maa-faults-'));
   const ids = Array.from({ length: o.accounts }, (_, i) => `act_90000000${String(i + 1).padStart(2, '0')}`);
-  const caps = ids.map((id, i) => ({ id, capCents: 1_400 + 700 * (i % 3) }));
+  // One account in three has a tight cap (two ad sets at their worst day), so the spend cap binds;
+  // the others have room, so launches, pauses and raises keep happening under the faults.
+  const caps = ids.map((id, i) => (i % 3 === 0 ? { id, capCents: 1_400, maxLiveAds: 3 } : { id, capCents: 6_000, maxLiveAds: 8 }));
   const meta = await startMetaSimulator({
     timeScale: 600, // ten simulated minutes a second: the campaign spans simulated days
     adAccounts: ids,
@@ -165,7 +167,7 @@ async function setUp(o: CampaignOptions): Promise<Env> {
         id: c.id,
         pageId: `1221000000000009${String(i).padStart(2, '0')}`,
         totalDailySpendCap: c.capCents,
-        maxLiveAds: 3,
+        maxLiveAds: c.maxLiveAds,
         dailyBudget: 500,
         videoShare: 0.15,
         adsPerRun: 1,
@@ -293,7 +295,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
         }
         const workflowId = manualWorkflowId(account, `fault-${o.seed}-${n}`);
         ids.push({ workflowId, accountId: account });
-        const input: AdCycleInput = { accountId: account, adsPerRun: r.int(0, 2) } as AdCycleInput;
+        const input: AdCycleInput = { accountId: account, adsPerRun: r.next() < 0.15 ? 0 : r.int(1, 2) } as AdCycleInput;
         const handle = await startWithRetry(e, workflowId, input);
         const outcome = await handle.result().then(
           (res: { outcome: string }) => res.outcome,
