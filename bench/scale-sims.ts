@@ -19,7 +19,7 @@ export interface SimSet {
   metaLatencyMs?: [number, number];
   /** Real ms per Kie request; absent = none. */
   kieLatencyMs?: [number, number];
-  /** true: image tasks finish at once (the zero-latency pair). */
+  /** true: image tasks finish at once and Kie has no rate limits (the zero-latency pair: it measures orchestration, not the APIs). */
   instantImages?: boolean;
   metaRateLimit: RateLimitOptions;
   kieCredits: number;
@@ -45,7 +45,7 @@ async function main() {
       apiKeys: { 'sim-kie-key': s.kieCredits },
       seed: s.seed,
       ...(s.kieLatencyMs ? { latencyMs: s.kieLatencyMs } : {}),
-      ...(s.instantImages ? { imageStateDelaysMs: { waiting: [0, 0], queuing: [0, 0], generating: [0, 0] } } : {}),
+      ...(s.instantImages ? { imageStateDelaysMs: { waiting: [0, 0], queuing: [0, 0], generating: [0, 0] }, rateLimits: false as const } : {}),
     });
     closers.push(
       () => meta.close(),

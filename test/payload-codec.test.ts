@@ -17,6 +17,8 @@ import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA, PayloadDecrypt
 import type { AdCycleInput, AdCycleResult } from '../workflows/ad-cycle-types';
 import { startTestStack, type TestStack } from './helpers/stack';
 
+const ENCRYPTED_ACCOUNT = 'act_7000000001';
+
 const OLD = { id: '2025-q4', key: randomBytes(32) };
 const NEW = { id: '2026-q1', key: randomBytes(32) };
 const text = (b: Uint8Array | null | undefined) => Buffer.from(b ?? new Uint8Array()).toString('utf8');
@@ -114,8 +116,11 @@ describe('an encrypted cycle on the real server', () => {
   let plainClient: Client;
 
   beforeAll(async () => {
+    // An account of its own: other tests list their account's cycles without this key.
     stack = await startTestStack({
+      meta: { adAccounts: [ENCRYPTED_ACCOUNT] },
       env: {
+        AD_ACCOUNT_ID: ENCRYPTED_ACCOUNT,
         PAYLOAD_ENCRYPTION_KEYS: `${OLD.id}:${OLD.key.toString('base64')},${NEW.id}:${NEW.key.toString('base64')}`,
         PAYLOAD_ENCRYPTION_KEY_ID: NEW.id,
         CODEC_CORS_ORIGINS: UI,
@@ -170,12 +175,12 @@ describe('an encrypted cycle on the real server', () => {
       expect(text(p.metadata![KEY_ID_METADATA])).toBe(NEW.id);
       // Neither the account nor the chosen hook can be read from the stored bytes.
       const raw = Buffer.from(p.data!);
-      expect(raw.includes('act_1234567890')).toBe(false);
+      expect(raw.includes(ENCRYPTED_ACCOUNT)).toBe(false);
       expect(raw.includes(hookId)).toBe(false);
     }
     // In the whole history they are left in the clear only where the server must read them: the
     // workflow id and the search attributes it indexes. Memos and the Web UI summaries are encrypted too.
-    const clear = events.flatMap((e, i) => placesHolding(e, ['act_1234567890', hookId], `event ${i + 1}`));
+    const clear = events.flatMap((e, i) => placesHolding(e, [ENCRYPTED_ACCOUNT, hookId], `event ${i + 1}`));
     expect(clear.length).toBeGreaterThan(0);
     expect(clear.filter((place) => !/\.(workflowId|searchAttributes\..*)$/.test(place))).toEqual([]);
     // A client without the codec cannot read the result at all.
@@ -187,7 +192,7 @@ describe('an encrypted cycle on the real server', () => {
     expect(res.headers.get('access-control-allow-origin')).toBe(UI);
     const decodedInput = ((await res.json()) as { payloads: Array<{ metadata: Record<string, string>; data: string }> }).payloads;
     expect(Buffer.from(decodedInput[0]!.metadata.encoding!, 'base64').toString()).toBe('json/plain');
-    expect(JSON.parse(Buffer.from(decodedInput[0]!.data, 'base64').toString()) as AdCycleInput).toMatchObject({ accountId: 'act_1234567890', adsPerRun: 1 });
+    expect(JSON.parse(Buffer.from(decodedInput[0]!.data, 'base64').toString()) as AdCycleInput).toMatchObject({ accountId: ENCRYPTED_ACCOUNT, adsPerRun: 1 });
 
     const decodedResult = await (await codecCall('/decode', { payloads: completion.map((p) => payloadToJSON(p)) })).json();
     const viaEndpoint = JSON.parse(
