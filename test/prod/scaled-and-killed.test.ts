@@ -79,6 +79,13 @@ beforeAll(async () => {
   }
   expect(r.status, `${r.stderr}\n${r.stdout}`).toBe(0);
   upOutput = JSON.parse(r.stdout);
+  // Hold the image generations in flight for a while (Kie's status answers come slowly), so the
+  // kill below lands mid-activity however fast this machine is.
+  await fetch(`http://127.0.0.1:${env.KIE_SIM_PORT}/__sim/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ kind: 'slow', delayMs: 8_000, match: { path: 'recordInfo' }, times: 6 }),
+  });
   connection = await Connection.connect({ address: upOutput!.TEMPORAL_ADDRESS });
   client = new Client({ connection });
 }, 900_000);
