@@ -14,7 +14,8 @@ import { lossCheck, type LossCheck } from './loss-check';
 import { buildModel, type CreativeState, type LearningModel } from './model';
 import { DEFAULT_POLICY, resolveParams, type PolicyParams } from './params';
 import { createRng } from './random';
-import type { CreativeEvidence, Decision, DecisionSnapshot, LiveAdBudget, PolicyName, SpendCaps } from './types';
+import { costPerResultCents, resultsPerDollar, type ResultFactors } from './results';
+import type { AttributionWindows, CreativeEvidence, Decision, DecisionSnapshot, LiveAdBudget, Objective, PolicyName, SpendCaps } from './types';
 
 const HOUR_MS = 3_600_000;
 
@@ -32,21 +33,32 @@ export interface DecideActionsInput {
   dayStartMs?: number;
   /** Seed of the loss check's Monte Carlo draws (use the cycle id); defaults to a hash of nowMs. */
   seed?: string;
+  /** What to optimise (default 'traffic': link CTR, as before objectives existed). */
+  objective?: Objective;
+  /** The account's attribution windows (default 7-day click, 1-day view): results keep arriving this long. */
+  attribution?: AttributionWindows;
 }
 
 /** Decides pauses, budget raises, keeps and launch capacity for one cycle. */
 export function decideActions(input: DecideActionsInput): Decision[] {
   const policy = input.policy ?? DEFAULT_POLICY;
   const params = resolveParams(policy, input.params);
-  const model = buildModel({ hooks: input.hooks, evidence: input.evidence, nowMs: input.nowMs, params });
+  const model = buildModel({
+    hooks: input.hooks,
+    evidence: input.evidence,
+    nowMs: input.nowMs,
+    params,
+    objective: input.objective,
+    attribution: input.attribution,
+  });
   return decideFromModel(model, policy, input);
 }
 
 /** decideActions on an already built model (planCycle shares one model per cycle). */
 export function decideFromModel(model: LearningModel, policy: PolicyName, input: DecideActionsInput): Decision[] {
   const { params, leader } = model;
-  const base = { policy, prior: model.prior };
-  const leaderSnap = leader ? { hookId: leader.hook.id, ...leader.posterior } : undefined;
+  const base = { policy, objective: model.objective, prior: model.prior };
+  const leaderSnap = leader ? { hookId: leader.hook.id, ...leader.posterior, ...resultsSnapshot(leader.posterior.mean, leader.results) } : undefined;
   const budgetOf = (ev: CreativeEvidence) => input.currentBudgets[adSetKey(ev)] ?? input.caps.adSetDailyBudgetCents;
   const caps: SpendCaps = {
     ...input.caps,
@@ -67,6 +79,7 @@ export function decideFromModel(model: LearningModel, policy: PolicyName, input:
     const snapshot: DecisionSnapshot = {
       ...base,
       posterior: c.posterior,
+      ...resultsSnapshot(c.posterior.mean * c.fatigueFactor, c.results),
       leader: leaderSnap,
       judgedImpressions: Math.round(c.judgedImpressions),
       linkClicks: ev.linkClicks,
@@ -103,7 +116,9 @@ export function decideFromModel(model: LearningModel, policy: PolicyName, input:
     for (const { c, snapshot } of judgeable) {
       const ev = c.evidence;
       const p = check.loss.get(ev.creativeId) ?? 0;
-      const claim = `P(θ < ${params.pauseMargin}·θ of the best other hook) = ${p.toFixed(2)} after ${fmt(c.judgedImpressions)} impressions`;
+      const claim = c.results
+        ? `P(results per dollar < ${params.pauseMargin} × the best other hook's) = ${p.toFixed(2)} after ${fmt(c.judgedImpressions)} impressions, ${c.results.conversions} results`
+        : `P(θ < ${params.pauseMargin}·θ of the best other hook) = ${p.toFixed(2)} after ${fmt(c.judgedImpressions)} impressions`;
       if (p <= params.pauseProbability) keeps.push(keepDecision(ev, `not clearly worse than the leader: ${claim}`, snapshot, p));
       else if (pauseNow) {
         decisions.push({
@@ -113,6 +128,7 @@ export function decideFromModel(model: LearningModel, policy: PolicyName, input:
           hookId: ev.hookId,
           probability: p,
           reason:
+            (c.results ? `${costPerResultText(c, leader)}; ` : '') +
             `worse than the leader with probability ${p.toFixed(2)} after ${fmt(c.judgedImpressions)} impressions ` +
             `(the leader being the best other hook, with a ${params.pauseMargin} margin` +
             (params.learnFatigue ? `, or a fresh creative of its own hook; this one is at ~${Math.round(100 * c.fatigueFactor)} % of its fresh CTR)` : ')'),
@@ -139,9 +155,7 @@ export function decideFromModel(model: LearningModel, policy: PolicyName, input:
   let over = -launchCapacityDetail(caps, liveBudgets(leaving())).headroomCents;
   if (over > 0) {
     const committed = caps.dailySpendCapCents + over;
-    const weakestFirst = model.creatives
-      .filter((c) => !leaving().has(c.evidence.creativeId))
-      .sort((a, b) => a.posterior.mean * a.fatigueFactor - b.posterior.mean * b.fatigueFactor);
+    const weakestFirst = model.creatives.filter((c) => !leaving().has(c.evidence.creativeId)).sort((a, b) => a.value - b.value);
     for (const c of weakestFirst) {
       if (over <= 0) break;
       const ev = c.evidence;
@@ -157,7 +171,7 @@ export function decideFromModel(model: LearningModel, policy: PolicyName, input:
         probability: 1,
         reason:
           `${OVER_CAP}: ${usd(committed)} committed of ${usd(caps.dailySpendCapCents)}; ` +
-          `pausing the weakest live ad set (CTR ${(100 * c.posterior.mean * c.fatigueFactor).toFixed(2)} %) frees ${usd(frees)} of today's possible spend`,
+          `pausing the weakest live ad set (${c.results ? `cost per result ${cprText(resultsPerDollar(c.posterior.mean * c.fatigueFactor, c.results))}` : `CTR ${(100 * c.posterior.mean * c.fatigueFactor).toFixed(2)} %`}) frees ${usd(frees)} of today's possible spend`,
         snapshot: { ...base, posterior: c.posterior, leader: leaderSnap, committedCents: committed, capCents: caps.dailySpendCapCents },
       });
     }
@@ -199,7 +213,10 @@ export function decideFromModel(model: LearningModel, policy: PolicyName, input:
         fromBudgetCents: from,
         toBudgetCents: to,
         probability: pBest,
-        reason: `hook "${leader.hook.id}" is best with probability ${pBest.toFixed(2)}; budget ${usd(from)} → ${usd(to)} per day`,
+        reason:
+          `hook "${leader.hook.id}" is best with probability ${pBest.toFixed(2)}` +
+          (leader.results ? ` on results per dollar (posterior cost per result ${cprText(resultsPerDollar(leader.posterior.mean, leader.results))})` : '') +
+          `; budget ${usd(from)} → ${usd(to)} per day`,
         snapshot: { ...k.snapshot, committedCents: capacity.committedCents, capCents: caps.dailySpendCapCents },
       });
       if (headroom <= 0) break;
@@ -207,6 +224,31 @@ export function decideFromModel(model: LearningModel, policy: PolicyName, input:
   }
 
   return [...decisions, ...keeps.filter((k) => !scaled.has(k.creativeId ?? '') && !shed.has(k.creativeId ?? ''))];
+}
+
+/** Results objectives: the conversion posterior and cost per result behind a decision, for its snapshot. */
+function resultsSnapshot(ctrNow: number, f: ResultFactors | undefined): Partial<DecisionSnapshot> {
+  if (!f) return {};
+  const perDollar = resultsPerDollar(ctrNow, f);
+  const cpr = costPerResultCents(perDollar);
+  return {
+    conversion: f.conversion,
+    resultsPerDollar: perDollar,
+    ...(cpr === null ? {} : { costPerResultCents: Math.round(cpr) }),
+    ...(f.valuePerResultCents === null ? {} : { roas: (perDollar * f.valuePerResultCents) / 100 }),
+  };
+}
+
+function cprText(perDollar: number): string {
+  const cpr = costPerResultCents(perDollar);
+  return cpr === null ? 'unknown' : usd(cpr);
+}
+
+/** "posterior cost per result $12.40 against $6.10 for the leader ...". */
+function costPerResultText(c: CreativeState, leader: LearningModel['leader']): string {
+  const own = cprText(resultsPerDollar(c.posterior.mean * c.fatigueFactor, c.results!));
+  const best = leader?.results ? ` against ${cprText(resultsPerDollar(leader.posterior.mean, leader.results))} for the leading hook "${leader.hook.id}"` : '';
+  return `posterior cost per result ${own}${best} (${c.results!.conversions} results on ${fmt(c.evidence.linkClicks)} clicks)`;
 }
 
 /** Budgets and edit limits are per ad set. */

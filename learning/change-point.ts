@@ -9,9 +9,9 @@
  * from before a likely change stops counting as soon as the numbers make the change likely,
  * and keeps counting in full while they do not.
  *
- * The mixture is moment-matched to one Beta so everything downstream (Thompson draws, the loss
- * check, P(best)) keeps working on a single Beta posterior; a hook whose regime is uncertain
- * gets a wider posterior and is explored again.
+ * The mixture is collapsed to one Beta (its mean, and the regime's expected evidence) so
+ * everything downstream (Thompson draws, the loss check, P(best)) keeps working on a single Beta
+ * posterior; a hook whose regime is uncertain keeps less evidence and is explored again.
  */
 import { logBetaFn } from './beta-math';
 
@@ -24,7 +24,7 @@ export interface DayCounts {
 
 /** Result of the change-aware fit. */
 export interface ChangeAwareCounts {
-  /** Effective clicks and trials: prior + these = the moment-matched posterior. */
+  /** Effective clicks and trials: prior + these = the collapsed posterior (mixture mean, expected evidence of the current regime). */
   clicks: number;
   trials: number;
   /** Posterior probability that the current regime started after the first day of evidence. */
@@ -33,8 +33,18 @@ export interface ChangeAwareCounts {
   regimeStartMs: number | null;
 }
 
-/** Segments below this share of the posterior are dropped (keeps the work linear in practice). */
+/** Segments below this share of the posterior are dropped. */
 const PRUNE = 1e-10;
+/**
+ * At most this many segments (the likeliest) are carried from day to day. A steady hook keeps a
+ * faint segment for every day of its history otherwise, so a planning pass grew with days² per
+ * hook; the dropped ones carried less than 1e-4 of the weight in HookBench's 90-day runs.
+ */
+const MAX_SEGMENTS = 24;
+/** Days older than this before the newest are pooled by calendar week before detection. */
+const DAILY_HORIZON_DAYS = 28;
+const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
 /** Account regimes considered per hook (see changeAwareCountsInMarket). */
 const MARKET_STARTS_KEPT = 4;
 
@@ -43,7 +53,7 @@ const MARKET_STARTS_KEPT = 4;
  * as the distribution a new regime's CTR is drawn from.
  */
 export function changeAwareCounts(days: DayCounts[], prior: { alpha: number; beta: number }, hazardPerDay: number): ChangeAwareCounts {
-  const series = poolByDay(days);
+  const series = compressHistory(poolByDay(days));
   const totalClicks = series.reduce((s, d) => s + d.clicks, 0);
   const totalTrials = series.reduce((s, d) => s + d.trials, 0);
   if (series.length < 2 || hazardPerDay <= 0) {
@@ -69,7 +79,7 @@ export function changeAwareCounts(days: DayCounts[], prior: { alpha: number; bet
     // Normalise and prune.
     let norm = -Infinity;
     for (const s of next) norm = logAdd(norm, s.logW);
-    segments = next.map((s) => ({ ...s, logW: s.logW - norm })).filter((s) => Math.exp(s.logW) > PRUNE);
+    segments = keepLikeliest(next.map((s) => ({ ...s, logW: s.logW - norm })).filter((s) => Math.exp(s.logW) > PRUNE));
   }
 
   let firstRegime = 0;
@@ -105,8 +115,10 @@ export interface MarketRegimeStart {
  */
 export function marketRegimeStarts(hooks: DayCounts[][], prior: { alpha: number; beta: number }, hazardPerDay: number): MarketRegimeStart[] {
   const rowsOfDay = new Map<number, Array<{ h: number; k: number; f: number }>>();
+  let newest = -Infinity;
+  for (const days of hooks) for (const d of days) newest = Math.max(newest, d.dayStartMs);
   hooks.forEach((days, h) => {
-    for (const r of poolByDay(days)) {
+    for (const r of compressHistory(poolByDay(days), newest)) {
       const rows = rowsOfDay.get(r.dayStartMs) ?? [];
       rows.push({ h, k: r.clicks, f: Math.max(r.trials - r.clicks, 0) });
       rowsOfDay.set(r.dayStartMs, rows);
@@ -141,14 +153,14 @@ export function marketRegimeStarts(hooks: DayCounts[][], prior: { alpha: number;
     let norm = -Infinity;
     for (const seg of next) norm = logAdd(norm, seg.logW);
     // Each surviving segment extended its own arrays in place (the old list is dropped).
-    segments = next.map((seg) => ({ ...seg, logW: seg.logW - norm })).filter((seg) => Math.exp(seg.logW) > PRUNE);
+    segments = keepLikeliest(next.map((seg) => ({ ...seg, logW: seg.logW - norm })).filter((seg) => Math.exp(seg.logW) > PRUNE));
   });
   return segments.map((seg) => ({ startMs: seg.start, weight: Math.exp(seg.logW) }));
 }
 
 /**
  * A hook's evidence under both kinds of change: a mixture over the account regime's start (from
- * marketRegimeStarts) of the per-hook detector run on the evidence since that start, moment-matched
+ * marketRegimeStarts) of the per-hook detector run on the evidence since that start, collapsed
  * to one Beta like changeAwareCounts.
  */
 export function changeAwareCountsInMarket(
@@ -157,7 +169,7 @@ export function changeAwareCountsInMarket(
   prior: { alpha: number; beta: number },
   hazardPerDay: number,
 ): ChangeAwareCounts {
-  const series = poolByDay(days);
+  const series = compressHistory(poolByDay(days));
   const own = changeAwareCounts(series, prior, hazardPerDay);
   if (series.length === 0 || market.length === 0) return own;
   const first = series[0]!.dayStartMs;
@@ -203,8 +215,15 @@ interface MixtureComponent {
 }
 
 /**
- * Moment-matches a mixture of Betas to one Beta and returns it as clicks and trials on top of the
+ * Collapses a mixture of Betas to one Beta and returns it as clicks and trials on top of the
  * prior, never more evidence than was observed and never less than none.
+ *
+ * The mean is the mixture's. The evidence kept is the *expected* evidence of the current regime,
+ * Σ weight × (its trials), so forgetting follows the evidence of a change: with a 1 % chance that
+ * the regime began today, 1 % of the old evidence goes. Moment matching instead lets the small
+ * weight of a regime that began today, whose spread is the prior's, set the variance: with a
+ * flat prior one failure on a new day cut 12,000 trials to about 290, and a strong hook could
+ * then lose a few draws and never be tried again.
  */
 function mixtureAsCounts(
   components: MixtureComponent[],
@@ -212,24 +231,56 @@ function mixtureAsCounts(
   totalClicks: number,
   totalTrials: number,
 ): { clicks: number; trials: number } {
+  const priorStrength = prior.alpha + prior.beta;
   let weightSum = 0;
   let mean = 0;
-  let second = 0;
+  let evidence = 0;
   for (const c of components) {
     const n = c.alpha + c.beta;
-    const m = c.alpha / n;
     weightSum += c.weight;
-    mean += c.weight * m;
-    second += c.weight * (m * m + (m * (1 - m)) / (n + 1));
+    mean += c.weight * (c.alpha / n);
+    evidence += c.weight * Math.max(n - priorStrength, 0);
   }
   mean /= weightSum;
-  second /= weightSum;
-  const variance = Math.max(second - mean * mean, 1e-12);
-  const strength = Math.max((mean * (1 - mean)) / variance - 1, 1e-6);
+  evidence /= weightSum;
+  const trials = Math.min(evidence, totalTrials);
   return {
-    clicks: Math.min(Math.max(mean * strength - prior.alpha, 0), totalClicks),
-    trials: Math.min(Math.max(strength - prior.alpha - prior.beta, 0), totalTrials),
+    clicks: Math.min(Math.max(mean * (trials + priorStrength) - prior.alpha, 0), totalClicks, trials),
+    trials,
   };
+}
+
+/** The likeliest MAX_SEGMENTS segments, in their original order (weights stay as they are; callers normalise). */
+function keepLikeliest<T extends { logW: number }>(segments: T[]): T[] {
+  if (segments.length <= MAX_SEGMENTS) return segments;
+  const cut = segments.map((s) => s.logW).sort((a, b) => b - a)[MAX_SEGMENTS - 1]!;
+  let kept = 0;
+  return segments.filter((s) => s.logW >= cut && kept++ < MAX_SEGMENTS);
+}
+
+/**
+ * Pools the days older than DAILY_HORIZON_DAYS before `newestMs` (default: the series' newest
+ * day) by calendar week, so a planning pass costs about the same at 90 days of history as at 40:
+ * a change that old is dated to its week, which is all a decision today needs.
+ */
+export function compressHistory(series: DayCounts[], newestMs?: number): DayCounts[] {
+  if (series.length === 0) return series;
+  const cutoff = (newestMs ?? series[series.length - 1]!.dayStartMs) - DAILY_HORIZON_DAYS * DAY_MS;
+  if (series[0]!.dayStartMs >= cutoff) return series;
+  const out: DayCounts[] = [];
+  for (const d of series) {
+    if (d.dayStartMs >= cutoff) {
+      out.push(d);
+      continue;
+    }
+    const week = Math.floor(d.dayStartMs / WEEK_MS) * WEEK_MS;
+    const last = out[out.length - 1];
+    if (last && Math.floor(last.dayStartMs / WEEK_MS) * WEEK_MS === week) {
+      last.clicks += d.clicks;
+      last.trials += d.trials;
+    } else out.push({ ...d });
+  }
+  return out;
 }
 
 /** Sums same-day rows and sorts by day. */

@@ -5,13 +5,14 @@
  * uniform rotation and UCB1 stay selectable as baselines. All randomness comes from the seed
  * (the cycle id), and every draw is returned so the audit row can replay the choice.
  */
-import { fmt, pct } from './format';
+import { fmt, pct, usd } from './format';
 import type { CreativeFormat, Hook } from './hook-library';
 import { hookStyles } from './hook-library';
 import { buildModel, type HookState, type LearningModel } from './model';
 import { DEFAULT_POLICY, resolveParams, type PolicyParams } from './params';
 import { createRng, type Rng } from './random';
-import type { BetaPosterior, CreativeEvidence, PolicyName } from './types';
+import { costPerResultCents, drawValue, resultsPerDollar } from './results';
+import type { AttributionWindows, BetaPosterior, CreativeEvidence, Objective, PolicyName } from './types';
 
 /** Input of chooseHooks. */
 export interface ChooseHooksInput {
@@ -26,6 +27,9 @@ export interface ChooseHooksInput {
   params?: Partial<PolicyParams>;
   /** Only hooks that allow this format are eligible; the choice carries it. */
   format?: CreativeFormat;
+  /** What to optimise (default 'traffic'). */
+  objective?: Objective;
+  attribution?: AttributionWindows;
 }
 
 /** One chosen launch. */
@@ -52,14 +56,28 @@ export interface ChooseHooksResult {
 export interface PosteriorSnapshot {
   prior: { alpha: number; beta: number };
   /** changeProbability is there when the policy detects changes and a change is at all likely. */
-  hooks: Record<string, BetaPosterior & { judgedImpressions: number; changeProbability?: number }>;
+  /** Results objectives add each hook's conversion posterior, its value per dollar and its results so far. */
+  hooks: Record<
+    string,
+    BetaPosterior & { judgedImpressions: number; changeProbability?: number; conversion?: BetaPosterior; resultsPerDollar?: number; results?: number }
+  >;
+  /** What the choice optimised (absent for traffic accounts, as before objectives). */
+  objective?: Objective;
+  conversionPrior?: { alpha: number; beta: number };
 }
 
 /** Picks `count` hooks with the given policy (default DEFAULT_POLICY). */
 export function chooseHooks(input: ChooseHooksInput): ChooseHooksResult {
   const policy = input.policy ?? DEFAULT_POLICY;
   const params = resolveParams(policy, input.params);
-  const model = buildModel({ hooks: input.hooks, evidence: input.evidence, nowMs: input.nowMs, params });
+  const model = buildModel({
+    hooks: input.hooks,
+    evidence: input.evidence,
+    nowMs: input.nowMs,
+    params,
+    objective: input.objective,
+    attribution: input.attribution,
+  });
   return chooseFromModel(model, policy, input.count, input.seed, input.format);
 }
 
@@ -76,6 +94,11 @@ export function chooseFromModel(model: LearningModel, policy: PolicyName, count:
   for (const c of model.creatives) {
     const missing = Math.max(model.params.impressionFloor - c.judgedImpressions, 0);
     pending.set(c.evidence.hookId, (pending.get(c.evidence.hookId) ?? 0) + missing);
+    // Results objectives: clicks whose results may still arrive.
+    if (c.results) {
+      const key = `clicks:${c.evidence.hookId}`;
+      pending.set(key, (pending.get(key) ?? 0) + Math.max(c.evidence.linkClicks - c.results.judgedClicks, 0));
+    }
   }
 
   for (let i = 0; i < count && eligible.length > 0; i++) {
@@ -137,20 +160,41 @@ function pickThompson({ model, eligible, rng, i, samples, inFlight, pending }: P
   for (const h of eligible) {
     const { mean } = h.posterior;
     let { alpha, beta } = h.posterior;
+    let soon = 0;
     if (fantasizeInFlight) {
       // Creatives still short of the floor (and launches picked earlier this cycle) will report
       // soon; count their missing impressions at the current mean so one batch does not spend
       // several launches exploring the same hook before its data arrives.
-      const soon = (pending.get(h.hook.id) ?? 0) + floor * (inFlight.get(h.hook.id) ?? 0);
+      soon = (pending.get(h.hook.id) ?? 0) + floor * (inFlight.get(h.hook.id) ?? 0);
       alpha += mean * soon;
       beta += (1 - mean) * soon;
     }
-    const value = mean + scale * (rng.beta(alpha, beta) - mean);
+    const ctr = mean + scale * (rng.beta(alpha, beta) - mean);
+    let value = ctr;
+    if (h.results) {
+      // Results per dollar: the CTR draw times a conversion draw. The clicks those impressions
+      // will bring, and the clicks whose results are still on their way, count at the current
+      // conversion mean like the impressions above.
+      const cvr = h.results.conversion.mean;
+      const soonClicks = fantasizeInFlight ? soon * mean + (pending.get(`clicks:${h.hook.id}`) ?? 0) : 0;
+      value = drawValue(ctr, h.results, rng, scale, { alpha: cvr * soonClicks, beta: (1 - cvr) * soonClicks });
+    }
     samples[`${i}/${h.hook.id}`] = value;
     if (value > bestValue) {
       bestValue = value;
       best = h;
     }
+  }
+  if (best.results) {
+    const cpr = costPerResultCents(resultsPerDollar(best.posterior.mean, best.results));
+    return {
+      state: best,
+      value: bestValue,
+      reason:
+        `Thompson draw of ${fmt3(bestValue)} ${model.results?.byValue ? 'purchase value per dollar (ROAS)' : 'results per dollar'} was the highest of ${eligible.length} hooks ` +
+        `(posterior cost per result ${cpr === null ? 'unknown' : usd(cpr)}: CTR ${pct(best.posterior.mean)} × conversion rate ${pct(best.results.conversion.mean)}, ` +
+        `${fmt(best.judgedImpressions)} judged impressions, ${best.results.conversions} results)`,
+    };
   }
   return {
     state: best,
@@ -203,7 +247,10 @@ function pickUcb1({ model, eligible, rng, i, samples, inFlight }: PickContext): 
   return { state, value, reason: Number.isFinite(value) ? `UCB1 index ${value.toFixed(4)} was the highest` : 'UCB1: hook not tried yet' };
 }
 
-/** Thompson sampling over the styles a hook allows, with evidence pooled across hooks per style. */
+/**
+ * Thompson sampling over the styles a hook allows, with evidence pooled across hooks per style
+ * (CTR, and for results objectives CTR × conversion rate).
+ */
 function chooseStyle(model: LearningModel, hook: Hook, rng: Rng, i: number, samples: Record<string, number>): string {
   const styles = hookStyles(hook);
   if (styles.length === 1) return styles[0]!;
@@ -211,7 +258,12 @@ function chooseStyle(model: LearningModel, hook: Hook, rng: Rng, i: number, samp
   let bestValue = -Infinity;
   for (const style of styles) {
     const p = model.styles.get(style)?.posterior ?? { alpha: model.prior.alpha, beta: model.prior.beta };
-    const value = rng.beta(p.alpha, p.beta);
+    let value = rng.beta(p.alpha, p.beta);
+    const conversion = model.results?.styles.get(style);
+    if (model.results) {
+      const c = conversion ?? model.results.conversionPrior;
+      value *= rng.beta(c.alpha, c.beta);
+    }
     samples[`${i}/style:${style}`] = value;
     if (value > bestValue) {
       bestValue = value;
@@ -242,8 +294,13 @@ export function snapshotPosteriors(model: LearningModel): PosteriorSnapshot {
     hooks[h.hook.id] = {
       ...h.posterior,
       judgedImpressions: Math.round(h.judgedImpressions),
+      ...(h.results ? { conversion: h.results.conversion, resultsPerDollar: h.value, results: h.results.conversions } : {}),
       ...(h.changeProbability >= 0.01 ? { changeProbability: Math.round(h.changeProbability * 1000) / 1000 } : {}),
     };
   }
-  return { prior: model.prior, hooks };
+  return { prior: model.prior, hooks, ...(model.results ? { objective: model.objective, conversionPrior: model.results.conversionPrior } : {}) };
+}
+
+function fmt3(x: number): string {
+  return x.toPrecision(3);
 }

@@ -26,7 +26,10 @@ export function findingTexts(scores: ScoreHooksResult, decisions: Decision[]): F
     out.push({
       kind: 'best-hook',
       subject: best.hookId,
-      text: `Hook "${best.hookId}" is the best of ${judged.length} tested hook${judged.length === 1 ? '' : 's'} with probability ${prob(best.pBest)} (CTR ${pct(best.mean)}, 90 % interval ${pct(best.lower)}–${pct(best.upper)}, ${fmt(best.judgedImpressions)} judged impressions).`,
+      text:
+        best.resultsPerDollar !== undefined
+          ? `Hook "${best.hookId}" is the best of ${judged.length} tested hook${judged.length === 1 ? '' : 's'} on ${best.roas != null ? 'purchase value' : 'results'} per dollar with probability ${prob(best.pBest)} (${scores.objective}: posterior cost per result ${best.costPerResultCents == null ? 'unknown' : usd(best.costPerResultCents)}${best.roas != null ? `, ROAS ${best.roas.toFixed(2)}` : ''}; CTR ${pct(best.mean)} × conversion rate ${pct(best.conversion?.mean ?? 0)}; ${fmt(best.conversions)} results, ${fmt(best.judgedImpressions)} judged impressions).`
+          : `Hook "${best.hookId}" is the best of ${judged.length} tested hook${judged.length === 1 ? '' : 's'} with probability ${prob(best.pBest)} (CTR ${pct(best.mean)}, 90 % interval ${pct(best.lower)}–${pct(best.upper)}, ${fmt(best.judgedImpressions)} judged impressions).`,
       confidence: best.pBest,
     });
   } else {
@@ -77,7 +80,10 @@ export function findingTexts(scores: ScoreHooksResult, decisions: Decision[]): F
           subject: creative,
           text: d.reason.startsWith(OVER_CAP)
             ? `Creative "${creative}" (hook "${d.hookId}") paused: ${d.reason}.`
-            : `Creative "${creative}" (hook "${d.hookId}") paused: worse than the leader "${leader}" with probability ${prob(d.probability ?? 0)} after ${impressions} impressions.`,
+            : d.snapshot.resultsPerDollar !== undefined
+              ? `Creative "${creative}" (hook "${d.hookId}") paused on cost per result (${d.snapshot.objective}): ${d.snapshot.costPerResultCents === undefined ? 'no result expected' : `posterior ${usd(d.snapshot.costPerResultCents)} a result`}` +
+                `${d.snapshot.leader?.costPerResultCents === undefined ? '' : ` against ${usd(d.snapshot.leader.costPerResultCents)} for the leader "${leader}"`}, worse with probability ${prob(d.probability ?? 0)} after ${impressions} impressions.`
+              : `Creative "${creative}" (hook "${d.hookId}") paused: worse than the leader "${leader}" with probability ${prob(d.probability ?? 0)} after ${impressions} impressions.`,
           confidence: d.probability ?? 0,
         });
         break;

@@ -33,8 +33,11 @@ export {
   type HookLibrary,
 } from './hook-library';
 export { createRng, type Rng } from './random';
+export { OBJECTIVES, DEFAULT_ATTRIBUTION } from './types';
 export type {
   ArmScore,
+  AttributionWindows,
+  Objective,
   BetaPosterior,
   CreativeEvidence,
   CreativeScore,

@@ -12,6 +12,7 @@
  */
 import type { CreativeState, LearningModel } from './model';
 import type { Rng } from './random';
+import { drawValue, valueMean } from './results';
 
 /** Result of the loss check. */
 export interface LossCheck {
@@ -42,6 +43,14 @@ export function lossCheck(model: LearningModel, creatives: CreativeState[], rng:
   const losses = new Float64Array(creatives.length);
   const ownIndex = creatives.map((c) => hooks.findIndex((h) => h.hook.id === c.evidence.hookId));
   const sample = new Float64Array(hooks.length);
+  const ctrSample = new Float64Array(hooks.length);
+  /** A creative's value per dollar: its CTR draw × its hook's conversion draw × its own price. */
+  const ownValue = (ownCtr: number, c: CreativeState, o: number): number => {
+    const f = c.results!;
+    if (o < 0 || ctrSample[o]! <= 0) return valueMean(ownCtr, f);
+    const hf = hooks[o]!.results!;
+    return (ownCtr * (sample[o]! / ctrSample[o]!) * f.impressionsPerDollar) / hf.impressionsPerDollar;
+  };
 
   const threshold = model.params.pauseProbability;
   let draws = 0;
@@ -63,7 +72,10 @@ export function lossCheck(model: LearningModel, creatives: CreativeState[], rng:
       const p = hooks[h]!.posterior;
       // Hook draws are tempered like the chooser's (explorationScale), so untested hooks' optimism
       // does not evict a decent creative more eagerly than the chooser would explore.
-      const v = p.mean + temper * (rng.beta(p.alpha, p.beta) - p.mean);
+      const ctr = p.mean + temper * (rng.beta(p.alpha, p.beta) - p.mean);
+      ctrSample[h] = ctr;
+      const results = hooks[h]!.results;
+      const v = results ? drawValue(ctr, results, rng, temper) : ctr;
       sample[h] = v;
       if (v > topValue) {
         secondValue = topValue;
@@ -75,15 +87,18 @@ export function lossCheck(model: LearningModel, creatives: CreativeState[], rng:
     for (let i = 0; i < creatives.length; i++) {
       const c = creatives[i]!;
       // The creative's posterior is about it when fresh; its fatigue factor brings it to today.
-      const own = rng.beta(c.posterior.alpha, c.posterior.beta) * c.fatigueFactor;
+      const ownCtr = rng.beta(c.posterior.alpha, c.posterior.beta) * c.fatigueFactor;
       const o = ownIndex[i]!;
+      // Results objectives: the creative converts like its hook, so it shares its hook's
+      // conversion draw (ratio of the hook's value to its CTR draw) and is priced on its own CPM.
+      const own = c.results ? ownValue(ownCtr, c, o) : ownCtr;
       const bestOther = o === top ? secondValue : topValue;
       // The own hook's posterior says what a *fresh* creative of it would do, so an aging
       // creative is also compared with its own replacement (stricter margin: a refresh buys
       // only a few percent unless the creative has clearly worn out).
       // Under the fatigue model every fresh creative of a hook starts at the hook's CTR, so once
       // the learned wear-out alone puts this creative below the margin, a refresh wins for sure.
-      const worn = compareOwn && o >= 0 && (c.fatigueFactor < fatigueMargin || own < fatigueMargin * sample[o]!);
+      const worn = compareOwn && o >= 0 && (c.fatigueFactor < fatigueMargin || ownCtr < fatigueMargin * ctrSample[o]!);
       if (own < margin * bestOther || worn) losses[i]! += 1;
     }
   }

@@ -10,7 +10,8 @@ import { resolvePrior } from './prior';
 import { ageHours, matureImpressions, weightedCounts, weightedDays } from './evidence';
 import { changeAwareCounts, changeAwareCountsInMarket, marketRegimeStarts, type DayCounts } from './change-point';
 import { estimateFatigue, type FatigueEstimate } from './fatigue';
-import type { BetaPosterior, CreativeEvidence } from './types';
+import { buildResultsModel, valueMean, type ResultFactors, type ResultsModel } from './results';
+import { DEFAULT_ATTRIBUTION, type AttributionWindows, type BetaPosterior, type CreativeEvidence, type Objective } from './types';
 
 /** Posterior state of one hook. */
 export interface HookState {
@@ -28,6 +29,10 @@ export interface HookState {
   changeProbability: number;
   /** With change detection: most probable start of the current regime, if later than the first day. */
   regimeStartMs: number | null;
+  /** Results objectives: the conversion rate, price and value behind results per dollar. */
+  results?: ResultFactors;
+  /** What the policy maximises: CTR (traffic), else expected results (or value) per dollar. */
+  value: number;
 }
 
 /** Posterior state of one creative (its own evidence only). */
@@ -40,6 +45,10 @@ export interface CreativeState {
   fatigueFactor: number;
   judgedImpressions: number;
   ageHours: number;
+  /** Results objectives: the creative's conversion rate (its hook's), price and value. */
+  results?: ResultFactors;
+  /** Current value (CTR now, or results per dollar now), what pauses compare. */
+  value: number;
 }
 
 /** Posterior of the creatives sharing a visual style. */
@@ -52,20 +61,31 @@ export interface StyleState {
 /** Everything a cycle derives from the evidence. */
 export interface LearningModel {
   params: PolicyParams;
+  objective: Objective;
+  /** The results side (conversion rates, prices, values); null for traffic accounts. */
+  results: ResultsModel | null;
   prior: { alpha: number; beta: number };
   hooks: HookState[];
   hookById: Map<string, HookState>;
   creatives: CreativeState[];
   styles: Map<string, StyleState>;
-  /** Judged hook with the highest posterior mean, or null while no hook has reached the floor. */
+  /** Judged hook with the highest value (CTR or results per dollar), or null while no hook has reached the floor. */
   leader: HookState | null;
   /** Learned wear-out rate, null unless params.learnFatigue. */
   fatigue: FatigueEstimate | null;
 }
 
 /** Builds the model. Evidence for hooks no longer in the library still informs the prior. */
-export function buildModel(input: { hooks: Hook[]; evidence: CreativeEvidence[]; nowMs: number; params: PolicyParams }): LearningModel {
+export function buildModel(input: {
+  hooks: Hook[];
+  evidence: CreativeEvidence[];
+  nowMs: number;
+  params: PolicyParams;
+  objective?: Objective;
+  attribution?: AttributionWindows;
+}): LearningModel {
   const { hooks, evidence, nowMs, params } = input;
+  const objective = input.objective ?? 'traffic';
   const fatigue = params.learnFatigue ? estimateFatigue(evidence, nowMs, params) : null;
   const rate = fatigue?.ratePerDay ?? 0;
   const hookById = new Map(hooks.map((h) => [h.id, h]));
@@ -134,12 +154,32 @@ export function buildModel(input: { hooks: Hook[]; evidence: CreativeEvidence[];
       judged: t.judged >= params.impressionFloor,
       creatives: t.creatives,
       liveCreatives: t.live,
+      value: 0,
     };
   });
 
+  const styleOf = (ev: CreativeEvidence) => ev.style ?? hookById.get(ev.hookId)?.visualStyle ?? 'unknown';
+  const results =
+    objective === 'traffic'
+      ? null
+      : buildResultsModel({
+          objective,
+          attribution: input.attribution ?? DEFAULT_ATTRIBUTION,
+          hooks: hooks.map((h) => ({ id: h.id, angle: h.angle })),
+          evidence,
+          styleOf,
+          styles: hooks.flatMap((h) => hookStyles(h)),
+          nowMs,
+          params,
+        });
+  for (const h of hookStates) {
+    h.results = results?.hooks.get(h.hook.id);
+    h.value = h.results ? valueMean(h.posterior.mean, h.results) : h.posterior.mean;
+  }
+
   let leader: HookState | null = null;
   for (const h of hookStates) {
-    if (h.judged && (leader === null || h.posterior.mean > leader.posterior.mean)) leader = h;
+    if (h.judged && (leader === null || h.value > leader.value)) leader = h;
   }
 
   const styles = new Map<string, StyleState>();
@@ -148,17 +188,26 @@ export function buildModel(input: { hooks: Hook[]; evidence: CreativeEvidence[];
 
   return {
     params,
+    objective,
+    results,
     prior,
     hooks: hookStates,
     hookById: new Map(hookStates.map((h) => [h.hook.id, h])),
-    creatives: creativeCounts.map((c) => ({
-      evidence: c.ev,
-      style: c.style,
-      posterior: post(c.clicks, c.trials),
-      fatigueFactor: Math.exp((-rate * ageHours(c.ev, nowMs)) / 24),
-      judgedImpressions: c.judged,
-      ageHours: ageHours(c.ev, nowMs),
-    })),
+    creatives: creativeCounts.map((c) => {
+      const posterior = post(c.clicks, c.trials);
+      const fatigueFactor = Math.exp((-rate * ageHours(c.ev, nowMs)) / 24);
+      const factors = results?.creatives.get(c.ev.creativeId);
+      return {
+        evidence: c.ev,
+        style: c.style,
+        posterior,
+        fatigueFactor,
+        judgedImpressions: c.judged,
+        ageHours: ageHours(c.ev, nowMs),
+        results: factors,
+        value: factors ? valueMean(posterior.mean * fatigueFactor, factors) : posterior.mean * fatigueFactor,
+      };
+    }),
     styles,
     leader,
     fatigue,

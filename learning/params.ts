@@ -60,6 +60,14 @@ export interface PolicyParams {
   /** Bounds on the fitted prior's strength (alpha + beta), in impressions. */
   minPriorStrength: number;
   maxPriorStrength: number;
+  /** Results objectives: the conversion-rate (results per link click) prior used until one can be fitted, recentred by prior.ts like the CTR's. */
+  conversionFallbackPrior: { alpha: number; beta: number };
+  /** Results objectives: mean delay from a click to its result (truncated at the click window); clicks count as judged by the share of results arrived. */
+  conversionDelayMeanHours: number;
+  /** Results objectives: a hook's or creative's price (impressions per dollar) is shrunk towards the account's by this many dollars of spend. */
+  cpmPseudoDollars: number;
+  /** Sales with purchase values: a hook's value per result is shrunk towards the account's by this many results. */
+  valuePseudoResults: number;
   /** Defer pauses that free no launch capacity today to the first hours of the next day. */
   deferPausesToDayStart: boolean;
   /** Length of the day-start window in which deferred pauses are executed. */
@@ -95,6 +103,10 @@ export const DEFAULT_PARAMS: PolicyParams = {
   maxPriorStrength: 2000,
   deferPausesToDayStart: true,
   dayStartWindowHours: 1,
+  conversionFallbackPrior: { alpha: 1, beta: 19 },
+  conversionDelayMeanHours: 24,
+  cpmPseudoDollars: 5,
+  valuePseudoResults: 3,
 };
 
 /** What each policy changes relative to DEFAULT_PARAMS. */

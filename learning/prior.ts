@@ -15,24 +15,78 @@ export interface HookCounts {
   trials: number;
 }
 
-/** Hooks below this many judged impressions carry too little information to fit on. */
-const MIN_TRIALS_FOR_FIT = 200;
+/** A hook's evidence counts in the fit once it expects this many successes at the pooled rate (200 impressions at a 1 % CTR). */
+const MIN_EXPECTED_SUCCESSES_FOR_FIT = 2;
 /** Fewer judged hooks than this and the spread between hooks cannot be estimated. */
 const MIN_HOOKS_FOR_FIT = 3;
 
+type PriorBounds = Pick<PolicyParams, 'minPriorStrength' | 'maxPriorStrength' | 'fallbackPrior' | 'priorPseudoHooks'>;
+
 /** The prior for this cycle: a fixed one, a flat one, or fitted from the hooks' counts. */
-export function resolvePrior(params: PolicyParams, hooks: HookCounts[]): { alpha: number; beta: number } {
+export function resolvePrior(params: PriorBounds & Pick<PolicyParams, 'prior'>, hooks: HookCounts[]): { alpha: number; beta: number } {
   if (params.prior === 'flat') return { alpha: 1, beta: 1 };
   if (params.prior !== 'fitted') return { ...params.prior };
-  return fitPrior(hooks, params) ?? { ...params.fallbackPrior };
+  return fitPrior(hooks, params) ?? adaptiveFallback(hooks, params.fallbackPrior, params.priorPseudoHooks);
+}
+
+/**
+ * The prior before a fit is possible: the fallback's relative spread (its coefficient of
+ * variation) around the typical rate of the hooks tried so far, the fallback's mean counting as
+ * `priorPseudoHooks` more hooks.
+ *
+ * Why not the fallback itself: Beta(1, 99) says "about 1 %, rarely above 3 %". On arms whose
+ * rates are 20–40 % (a conversion rate, or an account with high CTRs) the first hook tried then
+ * beats every untried hook's draw for ever, the others are never tried, and the fit that would
+ * correct the prior never happens (a 10,000-pull trace gave all 10,000 to one arm, not the best).
+ * Around the hooks' typical rate, untried hooks draw as high as tried ones, so they get tried.
+ * Hooks count equally (not by impressions): the hook a policy favours is measured most, and an
+ * impression-weighted mean would make every untried hook look as good as the favourite, so a
+ * clear winner would be paused for hooks nobody has seen. Near the fallback's mean this is the
+ * fallback.
+ */
+export function adaptiveFallback(hooks: HookCounts[], fallback: { alpha: number; beta: number }, pseudoHooks: number): { alpha: number; beta: number } {
+  const fbStrength = fallback.alpha + fallback.beta;
+  const fbMean = fallback.alpha / fbStrength;
+  let sum = pseudoHooks * fbMean;
+  let count = pseudoHooks;
+  for (const h of hooks) {
+    if (h.trials <= 0) continue;
+    // Each hook's rate, shrunk a little towards the fallback (a tenth of its pseudo-counts) so a
+    // hook seen on a few trials does not swing the mean.
+    sum += (h.clicks + FALLBACK_SHARE_PER_HOOK * fallback.alpha) / (h.trials + FALLBACK_SHARE_PER_HOOK * fbStrength);
+    count += 1;
+  }
+  const mean = clamp(sum / count, 1e-6, 1 - 1e-6);
+  const strength = rescaleStrength(fbStrength, fbMean, mean);
+  return { alpha: mean * strength, beta: (1 - mean) * strength };
+}
+
+/** Share of the fallback's pseudo-counts each hook's own rate is shrunk with in adaptiveFallback. */
+const FALLBACK_SHARE_PER_HOOK = 0.1;
+
+/**
+ * The strength (alpha + beta) a Beta of mean `toMean` needs for the same coefficient of variation
+ * as a Beta of strength `strength` and mean `fromMean`: priors and their bounds are stated at a
+ * 1 % CTR, and a rate of another scale keeps their relative spread, not their absolute one.
+ */
+export function rescaleStrength(strength: number, fromMean: number, toMean: number): number {
+  const cv2 = (1 - fromMean) / (fromMean * (strength + 1));
+  return Math.max((1 - toMean) / (toMean * cv2) - 1, 1e-3);
 }
 
 /** Fits Beta(alpha, beta) to per-hook counts; null when there is too little data. */
-export function fitPrior(
-  hooks: HookCounts[],
-  bounds: Pick<PolicyParams, 'minPriorStrength' | 'maxPriorStrength' | 'fallbackPrior' | 'priorPseudoHooks'>,
-): { alpha: number; beta: number } | null {
-  const usable = hooks.filter((h) => h.trials >= MIN_TRIALS_FOR_FIT);
+export function fitPrior(hooks: HookCounts[], bounds: PriorBounds): { alpha: number; beta: number } | null {
+  let pooledClicks = 0;
+  let pooledTrials = 0;
+  for (const h of hooks) {
+    pooledClicks += h.clicks;
+    pooledTrials += h.trials;
+  }
+  if (!(pooledClicks > 0 && pooledTrials > pooledClicks)) return null;
+  const pooled = pooledClicks / pooledTrials;
+  // Enough evidence is measured in expected successes, so the threshold means the same at a
+  // 0.3 % CTR, a 3 % CTR or a 10 % conversion rate.
+  const usable = hooks.filter((h) => h.trials * pooled >= MIN_EXPECTED_SUCCESSES_FOR_FIT);
   const k = usable.length;
   if (k < MIN_HOOKS_FOR_FIT) return null;
 
@@ -73,19 +127,28 @@ export function fitPrior(
       num += w * (h.clicks / h.trials);
       den += w;
     }
-    mu = Math.min(Math.max(num / den, 1e-6), 1 - 1e-6);
+    mu = clamp(num / den, 1e-6, 1 - 1e-6);
   }
 
   // A handful of hooks gives a very noisy spread estimate (it swung between 100 and the cap in
   // HookBench), so it is shrunk towards the fallback prior's spread as if that were
-  // `priorPseudoHooks` more hooks.
+  // `priorPseudoHooks` more hooks. The fallback's spread is taken relative to the fitted mean
+  // (its coefficient of variation), and so are the strength bounds: stated at 1 %, they would
+  // make a prior for a 20 % rate far too sure of itself.
   const fb = bounds.fallbackPrior;
   const fbStrength = fb.alpha + fb.beta;
   const fbMean = fb.alpha / fbStrength;
-  const tau2Fallback = (fbMean * (1 - fbMean)) / (fbStrength + 1);
+  const fbStrengthHere = rescaleStrength(fbStrength, fbMean, mu);
+  const tau2Fallback = (mu * (1 - mu)) / (fbStrengthHere + 1);
   const w = bounds.priorPseudoHooks;
   const tau2Shrunk = ((k - 1) * tau2 + w * tau2Fallback) / (k - 1 + w);
-  const strengthRaw = tau2Shrunk > 0 ? (mu * (1 - mu)) / tau2Shrunk - 1 : bounds.maxPriorStrength;
-  const strength = Math.min(Math.max(strengthRaw, bounds.minPriorStrength), bounds.maxPriorStrength);
+  const minStrength = rescaleStrength(bounds.minPriorStrength, fbMean, mu);
+  const maxStrength = rescaleStrength(bounds.maxPriorStrength, fbMean, mu);
+  const strengthRaw = tau2Shrunk > 0 ? (mu * (1 - mu)) / tau2Shrunk - 1 : maxStrength;
+  const strength = clamp(strengthRaw, minStrength, maxStrength);
   return { alpha: mu * strength, beta: (1 - mu) * strength };
+}
+
+function clamp(x: number, lo: number, hi: number): number {
+  return Math.min(Math.max(x, lo), hi);
 }

@@ -8,7 +8,9 @@ import { matureClicks } from './evidence';
 import type { Hook } from './hook-library';
 import { buildModel, type LearningModel } from './model';
 import { DEFAULT_POLICY, resolveParams, type PolicyParams } from './params';
-import type { ArmScore, BetaPosterior, CreativeEvidence, CreativeScore, GroupScore, HookScore, PolicyName } from './types';
+import { createRng } from './random';
+import { costPerResultCents, drawValue, resultsPerDollar, type ResultFactors } from './results';
+import type { ArmScore, BetaPosterior, CreativeEvidence, CreativeScore, GroupScore, HookScore, PolicyName, AttributionWindows, Objective } from './types';
 
 /** Input of scoreHooks. */
 export interface ScoreHooksInput {
@@ -18,11 +20,18 @@ export interface ScoreHooksInput {
   /** Whose posteriors to report (defaults to DEFAULT_POLICY, i.e. what the agent decides on). */
   policy?: PolicyName;
   params?: Partial<PolicyParams>;
+  /** What the account optimises (default 'traffic'); results objectives add cost per result and ROAS. */
+  objective?: Objective;
+  attribution?: AttributionWindows;
 }
 
 /** Everything the cycle's findings need. */
 export interface ScoreHooksResult {
+  /** What the scores rank on: CTR (traffic) or results (or value) per dollar. */
+  objective: Objective;
   prior: { alpha: number; beta: number };
+  /** Results objectives: the pooled conversion-rate prior and the between-angle share of its spread. */
+  conversionPrior?: { alpha: number; beta: number; angleShare: number };
   /** Library hooks, best posterior mean first. */
   hooks: HookScore[];
   /** Live and pending creatives, best posterior mean first. */
@@ -45,7 +54,14 @@ interface RawTotals {
 /** Scores hooks and creatives (Beta posteriors on CTR and conversion rate, bounds, costs, P(best)). */
 export function scoreHooks(input: ScoreHooksInput): ScoreHooksResult {
   const params = resolveParams(input.policy ?? DEFAULT_POLICY, input.params);
-  const model = buildModel({ hooks: input.hooks, evidence: input.evidence, nowMs: input.nowMs, params });
+  const model = buildModel({
+    hooks: input.hooks,
+    evidence: input.evidence,
+    nowMs: input.nowMs,
+    params,
+    objective: input.objective,
+    attribution: input.attribution,
+  });
   const raw = new Map<string, RawTotals>();
   for (const ev of input.evidence) {
     const t = raw.get(ev.hookId) ?? emptyTotals();
@@ -62,8 +78,9 @@ export function scoreHooks(input: ScoreHooksInput): ScoreHooksResult {
     changeProbability: h.changeProbability,
     regimeStartMs: h.regimeStartMs,
     ...armScore(h.posterior, raw.get(h.hook.id) ?? emptyTotals(), h.judgedImpressions, h.judged),
+    ...resultScore(h.posterior.mean, h.results),
   }));
-  assignPBest(hooks);
+  assignPBest(hooks, model.hooks, input.nowMs);
 
   const creatives: CreativeScore[] = model.creatives.map((c) => {
     const t = emptyTotals();
@@ -76,12 +93,15 @@ export function scoreHooks(input: ScoreHooksInput): ScoreHooksResult {
       ageHours: c.ageHours,
       fatigueFactor: c.fatigueFactor,
       ...armScore(c.posterior, t, c.judgedImpressions, c.judgedImpressions >= params.impressionFloor),
+      ...resultScore(c.posterior.mean * c.fatigueFactor, c.results),
     };
   });
-  assignPBest(creatives);
+  assignPBest(creatives, model.creatives, input.nowMs);
 
-  hooks.sort((a, b) => b.mean - a.mean);
-  creatives.sort((a, b) => b.mean - a.mean);
+  // Value per dollar (ROAS) where purchase values drive decisions, else results per dollar, else CTR.
+  const rank = (a: ArmScore) => a.roas ?? a.resultsPerDollar ?? a.mean;
+  hooks.sort((a, b) => rank(b) - rank(a));
+  creatives.sort((a, b) => rank(b) - rank(a));
   let bestHookId: string | null = null;
   let bestP = -1;
   for (const h of hooks) {
@@ -92,7 +112,9 @@ export function scoreHooks(input: ScoreHooksInput): ScoreHooksResult {
   }
 
   return {
+    objective: model.objective,
     prior: model.prior,
+    ...(model.results ? { conversionPrior: { ...model.results.conversionPrior, angleShare: model.results.angleShare } } : {}),
     hooks,
     creatives,
     angles: groupScores(model, (h) => [h.angle]),
@@ -121,11 +143,48 @@ function armScore(p: BetaPosterior, t: RawTotals, judgedImpressions: number, jud
   };
 }
 
-/** Fills pBest for the judged arms (unjudged stay 0). */
-function assignPBest(arms: ArmScore[]): void {
-  const judged = arms.filter((a) => a.judged);
-  const p = probabilityOfBest(judged);
-  judged.forEach((a, i) => (a.pBest = p[i] ?? 0));
+/**
+ * Fills pBest for the judged arms (unjudged stay 0): on CTR by quadrature, or for results
+ * objectives on value per dollar by Monte Carlo (a product of Betas has no quadrature here).
+ */
+function assignPBest(arms: ArmScore[], states: Array<{ posterior: BetaPosterior; results?: ResultFactors; fatigueFactor?: number }>, nowMs: number): void {
+  const judged = arms.map((a, i) => ({ a, s: states[i]! })).filter((x) => x.a.judged);
+  if (judged.length === 0) return;
+  if (!judged[0]!.s.results) {
+    const p = probabilityOfBest(judged.map((x) => x.a));
+    judged.forEach((x, i) => (x.a.pBest = p[i] ?? 0));
+    return;
+  }
+  const rng = createRng(`score/${nowMs}`);
+  const wins = new Array<number>(judged.length).fill(0);
+  for (let d = 0; d < PBEST_DRAWS; d++) {
+    let best = 0;
+    let bestValue = -Infinity;
+    judged.forEach((x, i) => {
+      const ctr = rng.beta(x.s.posterior.alpha, x.s.posterior.beta) * (x.s.fatigueFactor ?? 1);
+      const v = drawValue(ctr, x.s.results!, rng, 1);
+      if (v > bestValue) {
+        bestValue = v;
+        best = i;
+      }
+    });
+    wins[best]! += 1;
+  }
+  judged.forEach((x, i) => (x.a.pBest = wins[i]! / PBEST_DRAWS));
+}
+
+const PBEST_DRAWS = 2000;
+
+/** Results objectives: the arm's conversion posterior, results per dollar, cost per result and ROAS. */
+function resultScore(ctrNow: number, f: ResultFactors | undefined): Partial<ArmScore> {
+  if (!f) return {};
+  const perDollar = resultsPerDollar(ctrNow, f);
+  return {
+    conversion: f.conversion,
+    resultsPerDollar: perDollar,
+    costPerResultCents: costPerResultCents(perDollar),
+    roas: f.valuePerResultCents === null ? null : (perDollar * f.valuePerResultCents) / 100,
+  };
 }
 
 /** Pools hook evidence by angle (keyOf) or takes the model's per-creative style posteriors (keyOf null). */

@@ -4,6 +4,20 @@
  */
 import type { CreativeFormat } from './hook-library';
 
+/**
+ * What the advertiser pays for. `traffic` optimises link clicks (CTR); `leads` and `sales` optimise
+ * results (conversions of the account's result type) per dollar, with ROAS where purchase values exist.
+ */
+export type Objective = 'traffic' | 'leads' | 'sales';
+export const OBJECTIVES: readonly Objective[] = ['traffic', 'leads', 'sales'];
+
+/** Meta attribution windows: a result is credited to the ad for this long after a click / a view. */
+export interface AttributionWindows {
+  clickDays: number;
+  viewDays: number;
+}
+export const DEFAULT_ATTRIBUTION: AttributionWindows = { clickDays: 7, viewDays: 1 };
+
 /** The selection policies; see params.ts for what each one changes. */
 export type PolicyName = 'thompson' | 'thompson-discounted' | 'thompson-changepoint' | 'thompson-flat' | 'epsilon-greedy' | 'uniform' | 'ucb1';
 
@@ -15,7 +29,10 @@ export interface DailyEvidence {
   startMs?: number;
   impressions: number;
   linkClicks: number;
+  /** Results of the account's result type credited to this day (they keep arriving for the attribution window). */
   conversions: number;
+  /** Purchase value of those results, in cents (sales accounts with values). */
+  conversionValueCents?: number;
   spendCents: number;
 }
 
@@ -31,7 +48,10 @@ export interface CreativeEvidence {
   launchedAtMs: number;
   impressions: number;
   linkClicks: number;
+  /** Results of the account's result type (leads, purchases), by the account's attribution windows. */
   conversions: number;
+  /** Purchase value of those results, in cents (sales accounts with values). */
+  conversionValueCents?: number;
   spendCents: number;
   /** Impressions old enough that their clicks have surely been reported. Derived if absent. */
   matureImpressions?: number;
@@ -67,11 +87,15 @@ export interface ArmScore extends BetaPosterior {
   cpcCents: number | null;
   /** Cost per conversion in cents, null without conversions. */
   cpaCents: number | null;
-  /** Beta posterior of conversions per mature click (uniform prior), null while no click is mature. */
+  /** Beta posterior of conversions per mature click (uniform prior), null while no click is mature; for results objectives the model's pooled posterior (results per link click, late results allowed for). */
   conversion: BetaPosterior | null;
+  /** Results objectives: expected results per dollar, its cost per result (cents) and, with purchase values, ROAS. */
+  resultsPerDollar?: number;
+  costPerResultCents?: number | null;
+  roas?: number | null;
   /** True once judged impressions reach the floor; only judged arms are ranked for P(best). */
   judged: boolean;
-  /** Probability of having the highest CTR among judged peers (hooks among hooks, live creatives among live creatives); 0 if not judged. */
+  /** Probability of having the highest CTR (results objectives: value per dollar) among judged peers (hooks among hooks, live creatives among live creatives); 0 if not judged. */
   pBest: number;
 }
 
@@ -113,9 +137,16 @@ export interface GroupScore extends BetaPosterior {
 /** The snapshot stored with every decision so an auditor can recompute it. */
 export interface DecisionSnapshot {
   policy: PolicyName;
+  /** What the decision optimised (absent in audit rows written before objectives existed = traffic). */
+  objective?: Objective;
   prior: { alpha: number; beta: number };
   posterior?: BetaPosterior;
-  leader?: { hookId: string } & BetaPosterior;
+  /** Results objectives: conversion-rate posterior (results per link click), expected results per dollar, cost per result, ROAS. */
+  conversion?: BetaPosterior;
+  resultsPerDollar?: number;
+  costPerResultCents?: number;
+  roas?: number;
+  leader?: { hookId: string; conversion?: BetaPosterior; resultsPerDollar?: number; costPerResultCents?: number; roas?: number } & BetaPosterior;
   judgedImpressions?: number;
   linkClicks?: number;
   ageHours?: number;

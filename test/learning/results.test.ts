@@ -1,0 +1,178 @@
+/**
+ * Learning on cost per result (issue 14, part 3): leads and sales accounts choose, pause and
+ * scale on results per dollar = CTR × conversion rate × impressions per dollar, with late
+ * results not counted as failures; traffic accounts decide exactly as before.
+ */
+import { describe, expect, it } from 'vitest';
+import { decideActions } from '../../learning/actions';
+import { chooseHooks } from '../../learning/choice';
+import { planCycle } from '../../learning/cycle';
+import { buildModel } from '../../learning/model';
+import { resolveParams } from '../../learning/params';
+import { conversionArrivedShare, judgedClicks } from '../../learning/results';
+import { scoreHooks } from '../../learning/scoring';
+import type { CreativeEvidence } from '../../learning/types';
+import { DAY, DAY_START, HOUR, NOW, caps, creative, hook, hooks } from './fixtures';
+
+const ATTRIBUTION = { clickDays: 7, viewDays: 1 };
+const params = resolveParams('thompson-changepoint');
+
+/** A creative with `days` daily rows ending yesterday, clicks and results spread evenly. */
+function withDays(
+  id: string,
+  hookId: string,
+  days: number,
+  impressionsPerDay: number,
+  ctr: number,
+  cvr: number,
+  status: CreativeEvidence['status'] = 'paused',
+): CreativeEvidence {
+  const daily = Array.from({ length: days }, (_, i) => {
+    const startMs = DAY_START - (days - i) * DAY;
+    const linkClicks = Math.round(impressionsPerDay * ctr);
+    return {
+      date: new Date(startMs).toISOString().slice(0, 10),
+      startMs,
+      impressions: impressionsPerDay,
+      linkClicks,
+      conversions: Math.round(linkClicks * cvr),
+      spendCents: 500,
+    };
+  });
+  const sum = (k: 'impressions' | 'linkClicks' | 'conversions' | 'spendCents') => daily.reduce((s, d) => s + d[k], 0);
+  return {
+    creativeId: id,
+    hookId,
+    launchedAtMs: DAY_START - days * DAY,
+    impressions: sum('impressions'),
+    linkClicks: sum('linkClicks'),
+    conversions: sum('conversions'),
+    spendCents: sum('spendCents'),
+    daily,
+    status,
+    spendTodayCents: 0,
+  };
+}
+
+describe('results objectives', () => {
+  // Clickbait: h0 buys the most clicks and converts worst.
+  const clickbait = [withDays('c0', 'h0', 10, 500, 0.03, 0.01), withDays('c1', 'h1', 10, 500, 0.012, 0.15), withDays('c2', 'h2', 10, 500, 0.01, 0.05)];
+
+  it('chooses on results per dollar for leads, on CTR for traffic', () => {
+    const picks = (objective: 'leads' | 'traffic') => {
+      const counts: Record<string, number> = {};
+      for (let i = 0; i < 50; i++) {
+        const id = chooseHooks({ hooks: hooks(3), evidence: clickbait, count: 1, seed: `s${i}`, nowMs: NOW, objective, attribution: ATTRIBUTION }).choices[0]!
+          .hookId;
+        counts[id] = (counts[id] ?? 0) + 1;
+      }
+      return counts;
+    };
+    expect(picks('leads').h1 ?? 0).toBeGreaterThan(40);
+    expect(picks('traffic').h0 ?? 0).toBeGreaterThan(40);
+  });
+
+  it('pauses on posterior cost per result and says so in the reason and the snapshot', () => {
+    const evidence = [withDays('c0', 'h0', 5, 500, 0.03, 0, 'live'), withDays('c1', 'h1', 5, 500, 0.012, 0.2, 'live')];
+    const input = { hooks: hooks(2), evidence, nowMs: NOW, caps: caps(), budgetEditsLastHour: {}, currentBudgets: {}, dayStartMs: DAY_START, seed: 'p' };
+    const leads = decideActions({ ...input, objective: 'leads', attribution: ATTRIBUTION });
+    const pause = leads.find((d) => d.kind === 'pause');
+    expect(pause?.creativeId).toBe('c0');
+    expect(pause!.reason).toMatch(/cost per result/);
+    expect(pause!.snapshot.objective).toBe('leads');
+    expect(pause!.snapshot.costPerResultCents).toBeGreaterThan(pause!.snapshot.leader!.costPerResultCents!);
+    // The same evidence on CTR: the click-cheap creative is the one kept.
+    const traffic = decideActions({ ...input, objective: 'traffic' });
+    expect(traffic.filter((d) => d.kind === 'pause').map((d) => d.creativeId)).not.toContain('c0');
+    expect(traffic.every((d) => d.snapshot.objective === 'traffic')).toBe(true);
+  });
+
+  it('does not count a click whose result can still arrive as a failure', () => {
+    expect(conversionArrivedShare(0, 168, 24)).toBe(0);
+    expect(conversionArrivedShare(24, 168, 24)).toBeCloseTo(0.63, 2);
+    expect(conversionArrivedShare(168, 168, 24)).toBe(1);
+    // 200 clicks yesterday, no result reported yet: most of them are not judged.
+    const young = creative('y', 'h0', 10_000, 200, {
+      ageHours: 20,
+      daily: [{ date: '2026-03-09', startMs: DAY_START - DAY, impressions: 10_000, linkClicks: 200, conversions: 0, spendCents: 10_000 }],
+    });
+    expect(judgedClicks(young, NOW, params, ATTRIBUTION)).toBeLessThan(0.8 * 200);
+    // Eight days later the same clicks are all judged.
+    expect(judgedClicks(young, NOW + 8 * DAY, params, ATTRIBUTION)).toBe(200);
+    // The conversion posterior stays near the prior instead of near zero.
+    const model = buildModel({ hooks: hooks(3), evidence: [...clickbait, young], nowMs: NOW, params, objective: 'leads', attribution: ATTRIBUTION });
+    const allFailures = 0 / 200;
+    expect(model.results!.creatives.get('y')!.judgedClicks).toBeLessThan(200);
+    expect(model.hookById.get('h0')!.results!.conversion.mean).toBeGreaterThan(allFailures);
+  });
+
+  it('learns an angle as a factor only where the evidence shows one', () => {
+    const angled = [
+      hook('a1', { angle: 'pain' }),
+      hook('a2', { angle: 'pain' }),
+      hook('a3', { angle: 'pain' }),
+      hook('b1', { angle: 'proof' }),
+      hook('b2', { angle: 'proof' }),
+      hook('b3', { angle: 'proof' }),
+      hook('c1', { angle: 'fomo' }),
+      hook('c2', { angle: 'fomo' }),
+      hook('newPain', { angle: 'pain' }),
+      hook('newProof', { angle: 'proof' }),
+    ];
+    const ev = (cvrOf: (angle: string) => number) =>
+      angled.filter((h) => !h.id.startsWith('new')).map((h, i) => withDays(`c${i}`, h.id, 14, 2000, 0.01, cvrOf(h.angle)));
+    const strong = buildModel({
+      hooks: angled,
+      evidence: ev((a) => (a === 'pain' ? 0.2 : a === 'proof' ? 0.03 : 0.08)),
+      nowMs: NOW,
+      params,
+      objective: 'leads',
+      attribution: ATTRIBUTION,
+    });
+    expect(strong.results!.angleShare).toBeGreaterThan(0.3);
+    expect(strong.hookById.get('newPain')!.results!.conversion.mean).toBeGreaterThan(1.5 * strong.hookById.get('newProof')!.results!.conversion.mean);
+    const none = buildModel({ hooks: angled, evidence: ev(() => 0.08), nowMs: NOW, params, objective: 'leads', attribution: ATTRIBUTION });
+    expect(none.results!.angleShare).toBe(0);
+    expect(none.hookById.get('newPain')!.results!.conversion.mean).toBeCloseTo(none.hookById.get('newProof')!.results!.conversion.mean, 6);
+  });
+
+  it('reports cost per result, and ROAS where purchase values exist', () => {
+    // h2 brings about as many purchases per dollar as h1, but each is worth $200, not $30.
+    const sales = [clickbait[0]!, clickbait[1]!, withDays('c2', 'h2', 10, 500, 0.04, 0.05)].map((e, i) => ({
+      ...e,
+      conversionValueCents: e.conversions * (i === 2 ? 20_000 : 3_000),
+    }));
+    const scores = scoreHooks({ hooks: hooks(3), evidence: sales, nowMs: NOW, objective: 'sales', attribution: ATTRIBUTION });
+    expect(scores.objective).toBe('sales');
+    const h1 = scores.hooks.find((h) => h.hookId === 'h1')!;
+    expect(h1.costPerResultCents).toBeGreaterThan(0);
+    expect(h1.roas).toBeGreaterThan(0);
+    expect(scores.hooks[0]!.hookId).toBe('h2');
+    expect(scores.hooks[0]!.roas!).toBeGreaterThan(3 * h1.roas!);
+    const leads = scoreHooks({ hooks: hooks(3), evidence: clickbait, nowMs: NOW, objective: 'leads', attribution: ATTRIBUTION });
+    expect(leads.hooks[0]!.hookId).toBe('h1');
+    expect(leads.hooks[0]!.roas).toBeNull();
+  });
+
+  it('traffic accounts decide exactly as before objectives existed', () => {
+    const evidence = [
+      creative('c0', 'h0', 3000, 30, { ageHours: 60 }),
+      creative('c1', 'h1', 3000, 12, { ageHours: 60 }),
+      creative('c2', 'h2', 300, 3, { ageHours: 10 }),
+    ];
+    const input = {
+      hooks: hooks(6),
+      evidence,
+      nowMs: NOW + 2 * HOUR,
+      caps: caps(),
+      budgetEditsLastHour: {},
+      currentBudgets: {},
+      dayStartMs: DAY_START,
+      seed: 'same',
+    };
+    const before = planCycle(input);
+    const after = planCycle({ ...input, objective: 'traffic', attribution: ATTRIBUTION });
+    expect(after).toEqual(before);
+    expect(before.decisions.some((d) => d.snapshot.resultsPerDollar !== undefined)).toBe(false);
+  });
+});
