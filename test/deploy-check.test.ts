@@ -3,9 +3,9 @@
  * the workers load replays them (exit 0), and a workflow module whose commands differ is refused
  * (exit 1, naming each history that breaks).
  */
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runProcess } from './helpers/process';
 import { startTestStack, type TestStack } from './helpers/stack';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -20,19 +20,8 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.shutdown());
 
-function deployCheck(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'workers/deploy-check.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress') },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const deployCheck = (args: string[]) =>
+  runProcess(process.execPath, ['--import', 'tsx', 'workers/deploy-check.ts', ...args], { cwd: ROOT, env: { TEMPORAL_ADDRESS: inject('temporalAddress') } });
 
 describe('npm run deploy:check', () => {
   it('replays the most recent histories on the server against the code about to be deployed', async () => {

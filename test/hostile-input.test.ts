@@ -16,7 +16,6 @@ import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { LogEntry } from '@temporalio/worker';
 import got, { type OptionsOfTextResponseBody } from 'got';
-import { spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -42,6 +41,7 @@ import { AesGcmPayloadCodec } from '../temporal-config/payload-codec';
 import { nextCycleRequests } from '../workers/next-cycle';
 import { decideLaunchUpdate, kieCallbackSignal, launchDecisionSignal, pauseLaunchesSignal, setLaunchesPausedUpdate, statusQuery } from '../workflows/ad-cycle';
 import { rootCause } from '../workflows/failure';
+import { runProcess } from './helpers/process';
 import { startTestStack, type TestStack } from './helpers/stack';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -916,16 +916,5 @@ describe('hostile input', () => {
 
 /** Runs a command as a user does (node + tsx), waiting without blocking the simulators of this process. */
 function runTsx(args: string[], env: Record<string, string>) {
-  return new Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('close', (status, signal) => {
-      clearTimeout(timer);
-      resolve({ status, signal, stdout, stderr });
-    });
-  });
+  return runProcess(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env, timeoutMs: 60_000 });
 }

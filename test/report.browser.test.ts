@@ -6,7 +6,6 @@
  * and the numbers shown must be the DB's. The trigger API serves the same pages behind its token.
  * Screenshots are kept in test-artifacts/report/.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +16,7 @@ import { startApiServer } from '../client/api-server';
 import { scheduledAccount } from '../client/schedule-ops';
 import { creatives, decisions, performance } from '../db/schema';
 import { accountReports, servedReport } from '../report/reports';
+import { runProcess } from './helpers/process';
 import { startTestStack, type TestStack } from './helpers/stack';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -58,16 +58,7 @@ afterAll(async () => {
   await stack?.shutdown();
 });
 
-function npmRunReport(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'report/main.ts', ...args], { cwd: ROOT, env: { ...process.env, ...stack.envVars } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const npmRunReport = (args: string[]) => runProcess(process.execPath, ['--import', 'tsx', 'report/main.ts', ...args], { cwd: ROOT, env: stack.envVars });
 
 describe('the report', () => {
   it("draws the DB's numbers: spend per day, what paused losers spent, CTR intervals around the posterior mean", () => {

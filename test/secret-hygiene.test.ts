@@ -14,7 +14,6 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { Runtime, type LogEntry } from '@temporalio/worker';
 import Database from 'better-sqlite3';
 import got from 'got';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +26,7 @@ import { scheduledAccount } from '../client/schedule-ops';
 import { servedReport } from '../report/reports';
 import { freePort } from '../scripts/temporal-server';
 import { statusQuery } from '../workflows/ad-cycle';
+import { runProcess } from './helpers/process';
 import { startTestStack, type TestStack } from './helpers/stack';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -112,18 +112,7 @@ const secretsDir = mkdtempSync(path.join(os.tmpdir(), 'maa-secrets-'));
 const stateFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'maa-metasim-')), 'meta-simulator.json');
 
 const spawnTsx = (args: string[], env: Record<string, string>) =>
-  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
+  runProcess(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env, timeoutMs: 90_000 });
 
 beforeAll(async () => {
   // The accounts file names where A's token is; the token itself lives in a file of its own (not scanned: it IS the secret).

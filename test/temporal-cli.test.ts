@@ -4,7 +4,6 @@
  * line that drifts from the code (a renamed signal, a wrong input field, a missing search
  * attribute) fails here.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +12,7 @@ import { ensureSchedule } from '../client/schedule-ops';
 import { resolveTemporalCli } from '../scripts/temporal-cli';
 import { scheduleId } from '../temporal-config/queues';
 import { statusQuery, type adCycleWorkflow } from '../workflows/ad-cycle';
+import { runProcess, type RunResult } from './helpers/process';
 import { startTestStack, type TestStack } from './helpers/stack';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -32,22 +32,13 @@ function cliLines(after: string): string[] {
 }
 
 /** Runs one line in bash, without blocking this process (its workers must answer queries and updates meanwhile). */
-function sh(line: string): Promise<{ line: string; status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('bash', ['-c', line], {
-      cwd: ROOT,
-      env: { ...process.env, PATH: `${CLI_DIR}:${process.env.PATH}`, TEMPORAL_ADDRESS: inject('temporalAddress') },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ line, status, stdout, stderr });
-    });
+async function sh(line: string): Promise<RunResult & { line: string }> {
+  const r = await runProcess('bash', ['-c', line], {
+    cwd: ROOT,
+    env: { PATH: `${CLI_DIR}:${process.env.PATH}`, TEMPORAL_ADDRESS: inject('temporalAddress') },
+    timeoutMs: 30_000,
   });
+  return { line, ...r };
 }
 
 let stack: TestStack;

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMetaClient } from '../activities/ports/meta-client';
 import { ensureSchedule, scheduledAccount } from '../client/schedule-ops';
 import { cycles, findings } from '../db/schema';
 import { scheduleId } from '../temporal-config/queues';
@@ -27,10 +28,13 @@ const CONFIGURED = 'act_3000000004';
 const DAY_S = 86_400;
 
 let stack: TestStack;
+/** When TOKEN_EXPIRING's token expires, as the Meta simulator's debug_token reports it (Unix s). */
+let expiringAt: number;
 beforeAll(async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'maa-token-'));
   const file = path.join(dir, 'accounts.json');
   const nowS = Math.floor(Date.now() / 1000);
+  expiringAt = nowS + 3 * DAY_S;
   const account = (id: string, i: number, extra: object = {}) => ({
     id,
     pageId: `12210000000000030${i}`,
@@ -56,7 +60,7 @@ beforeAll(async () => {
       adAccounts: [FINE, EXPIRED, EXPIRING, CONFIGURED],
       pageIds: ['122100000000000301', '122100000000000302', '122100000000000303', '122100000000000304'],
       accessTokens: ['sim-meta-token', 'token-expiring-soon'],
-      tokenExpiry: { 'token-expiring-soon': nowS + 3 * DAY_S },
+      tokenExpiry: { 'token-expiring-soon': expiringAt },
     },
   });
 });
@@ -139,5 +143,35 @@ describe('token lifecycle', () => {
     // A second cycle the same day does not write the finding again.
     await (await stack.startCycle({ accountId: EXPIRING, adsPerRun: 0 })).result();
     expect(warned(EXPIRING)).toHaveLength(1);
+  });
+
+  it("the Meta simulator's GET /debug_token refuses a missing input_token with Graph code 100, and answers the client's call with validity, expiry and scopes", async () => {
+    const version = stack.config.meta.version;
+    // No input_token: Graph's error envelope (the shape the client's ErrorEnvelope reads), over HTTP 400.
+    const res = await fetch(`${stack.meta.url}/${version}/debug_token?${new URLSearchParams({ access_token: 'sim-meta-token' })}`);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      error: {
+        message: expect.stringContaining('The parameter input_token is required'),
+        type: 'OAuthException',
+        code: 100,
+        is_transient: false,
+        fbtrace_id: expect.any(String),
+      },
+    });
+
+    // The client's own call (input_token = its token), through its response schema: data.is_valid, data.expires_at (Unix s, 0 = never), data.scopes.
+    const debugToken = (accessToken: string) => createMetaClient({ baseUrl: stack.meta.url, version, accessToken, timeoutMs: 10_000 }).debugToken();
+    const expiring = await debugToken('token-expiring-soon');
+    expect(expiring).toMatchObject({ is_valid: true, expires_at: expiringAt, scopes: ['ads_management', 'ads_read', 'business_management'] });
+    expect(expiring.data_access_expires_at).toEqual(expect.any(Number));
+    expect(expiring.issued_at).toEqual(expect.any(Number));
+    expect(await debugToken('sim-meta-token')).toMatchObject({ is_valid: true, expires_at: 0 });
+    // An input_token Graph does not know is answered, not refused: 200, is_valid false, the 190 inside data.
+    const unknown = await fetch(
+      `${stack.meta.url}/${version}/debug_token?${new URLSearchParams({ access_token: 'sim-meta-token', input_token: 'no-such-token' })}`,
+    );
+    expect(unknown.status).toBe(200);
+    expect(await unknown.json()).toMatchObject({ data: { is_valid: false, error: { code: 190 } } });
   });
 });
