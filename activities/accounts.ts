@@ -4,6 +4,7 @@
  * (caps, hooks, token, Meta client) is shared between accounts by accident. Built by workers/deps.ts
  * from the validated accounts configuration.
  */
+import type { AttributionWindows, Objective } from '../learning';
 import type { Hook } from '../learning/hook-library';
 import { domainFailure } from './errors';
 import type { MetaClient } from './ports/meta-client';
@@ -34,6 +35,14 @@ export interface AccountContext {
   meta(): MetaClient;
   /** The token's expiry when configuration knows it (ISO), for when Graph's debug_token does not say. */
   tokenExpiresAt?: string;
+  /** What the account's campaigns optimise and what counts as a result (activities/objectives.ts). */
+  objective: Objective;
+  /** The pixel whose events are the results of a leads or sales account (always set for those). */
+  pixelId?: string;
+  /** How long after a click / a view Meta credits a result to the ad. */
+  attribution: AttributionWindows;
+  /** Sales: optimise purchase value (VALUE) instead of the number of purchases. */
+  valueOptimised: boolean;
 }
 
 /** Looks an account up by id; an unknown one is a non-retryable InvalidInput. */

@@ -14,6 +14,7 @@ import type { CreativeAction } from './budget-actions';
 import { mapErrors } from './errors';
 import { recordCycleMetrics } from './metrics';
 import { pullInsights, type PulledInsights } from './meta-insights';
+import { insightsLookbackDays } from './objectives';
 import { planCycle, type PlanCtx } from './plan';
 import { reconcileLive, type Reconciled } from './reconcile';
 import { checkToken, type TokenHealth } from './token-check';
@@ -106,7 +107,7 @@ export function createAnalysisActivities(deps: AnalysisDeps) {
       mapErrors(async () => {
         const account = deps.accounts(accountId);
         const meta = account.meta();
-        const pulled = await pullInsights(deps.db, meta, accountId, now, deps.lookbackDays);
+        const pulled = await pullInsights(deps.db, meta, accountId, now, insightsLookbackDays(account, deps.lookbackDays), account);
         const reconciled = await reconcileLive(ctx, meta, { accountId, cycleId });
         // After the reads: a dead token has already failed them with Graph's own message.
         const token = await checkToken(deps.db, account, meta, { cycleId }, now(), deps.tokenExpiryWarnDays ?? 14);

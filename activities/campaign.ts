@@ -16,6 +16,7 @@ import { domainFailure, mapErrors, nothingCreated } from './errors';
 import { launchChain, type LaunchCtx } from './launch';
 import type { EnsureOptions } from './ledger';
 import type { MetaVideoWait } from './meta-video';
+import { campaignObjective } from './objectives';
 
 export { metaName } from '../db/creative-ids';
 export type { ApplyActionsResult, CreativeAction } from './budget-actions';
@@ -70,7 +71,10 @@ export function createCampaignActivities(deps: CampaignDeps) {
   return {
     /** Fails (MetaAuthorizationError) unless the token may create on the account; creates nothing. */
     async checkWriteAccess({ accountId }: { accountId: string }): Promise<void> {
-      await mapErrors(() => deps.accounts(accountId).meta().validateWriteAccess(accountId));
+      await mapErrors(() => {
+        const account = deps.accounts(accountId);
+        return account.meta().validateWriteAccess(accountId, campaignObjective(account));
+      });
     },
     launchCreative: (input: LaunchCreativeInput): Promise<LaunchCreativeResult> => mapErrors(() => launchCreative(ctx, input)),
     /** Pauses losers and scales winners, idempotently, within caps and Meta's budget-edit limit. */

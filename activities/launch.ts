@@ -46,7 +46,7 @@ export async function launchChain(
     return made.id;
   };
 
-  const campaignId = await ensure('campaign', 'campaigns', () => meta.createCampaign(accountId, campaignSpec(name('campaign'))));
+  const campaignId = await ensure('campaign', 'campaigns', () => meta.createCampaign(accountId, campaignSpec(name('campaign'), account)));
   const adsetId = await ensure('adset', 'adsets', () => meta.createAdSet(accountId, adSetSpec(name('adset'), campaignId, budgetCents, account)));
   const { media, storySpec } = await creativeMedia(ctx, meta, account, row, hook);
   const adCreativeId = await ensure('creative', 'adcreatives', () => meta.createCreative(accountId, creativeSpec(name('creative'), storySpec)));

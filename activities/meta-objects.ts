@@ -1,17 +1,21 @@
 /**
- * What a launch asks Meta to create, object by object: a traffic campaign, a $5/day ad set on the
- * account's custom audiences in the Reels/Stories placements, the ad creative (link_data for a
- * picture, video_data for a clip) and the ad. All are created PAUSED; the launch switches them on
- * once the whole chain exists. Pure: the parameters only, the calls are in launch.ts.
+ * What a launch asks Meta to create, object by object: a campaign of the account's objective
+ * (traffic, leads or sales), a $5/day ad set on the account's custom audiences in the Reels/Stories
+ * placements (optimised for link clicks, or for the pixel's leads or purchases within the
+ * account's attribution windows), the ad creative (link_data for a picture, video_data for a clip)
+ * and the ad. All are created PAUSED; the launch switches them on once the whole chain exists.
+ * Pure: the parameters only, the calls are in launch.ts. A traffic account's specs are exactly
+ * what they were before objectives existed.
  */
 import type { Hook } from '../learning/hook-library';
 import type { AccountContext } from './accounts';
+import { adSetGoal, campaignObjective, type ObjectiveSettings } from './objectives';
 
-type Audience = Pick<AccountContext, 'countries' | 'customAudienceIds'>;
+type Audience = Pick<AccountContext, 'countries' | 'customAudienceIds'> & ObjectiveSettings;
 type Page = Pick<AccountContext, 'pageId' | 'landingUrl' | 'callToAction'>;
 
-export function campaignSpec(name: string) {
-  return { name, objective: 'OUTCOME_TRAFFIC', status: 'PAUSED', special_ad_categories: [], is_adset_budget_sharing_enabled: false };
+export function campaignSpec(name: string, account: ObjectiveSettings = {}) {
+  return { name, objective: campaignObjective(account), status: 'PAUSED', special_ad_categories: [], is_adset_budget_sharing_enabled: false };
 }
 
 export function adSetSpec(name: string, campaignId: string, dailyBudgetCents: number, account: Audience) {
@@ -21,7 +25,7 @@ export function adSetSpec(name: string, campaignId: string, dailyBudgetCents: nu
     status: 'PAUSED',
     daily_budget: dailyBudgetCents,
     billing_event: 'IMPRESSIONS',
-    optimization_goal: 'LINK_CLICKS',
+    ...adSetGoal(account),
     bid_strategy: 'LOWEST_COST_WITHOUT_CAP',
     destination_type: 'WEBSITE',
     targeting: {

@@ -16,6 +16,7 @@ import {
   planCycle as learnPlan,
   scoreHooks,
   type Finding,
+  type Objective,
   type PlanCycleResult as LearnedPlan,
 } from '../learning';
 import type { Accounts } from './accounts';
@@ -62,7 +63,9 @@ export function planCycle(ctx: PlanCtx, input: PlanCycleInput): PlanCycleResult 
   const today = day(at);
   const ev = creativeEvidence(ctx.db, ctx.creatives, accountId, today);
   const used = policy ?? DEFAULT_POLICY;
-  const scores = scoreHooks({ hooks, evidence: ev, nowMs: at.getTime(), policy: used });
+  // What the account optimises: results accounts are judged on cost per result, within their attribution windows.
+  const { objective, attribution } = account;
+  const scores = scoreHooks({ hooks, evidence: ev, nowMs: at.getTime(), policy: used, objective, attribution });
   const live = ctx.creatives.ofAccount(accountId, ['launched', 'launching']);
   const plan = learnPlan({
     hooks,
@@ -74,6 +77,8 @@ export function planCycle(ctx: PlanCtx, input: PlanCycleInput): PlanCycleResult 
       live.filter((c) => c.metaAdsetId).map((c) => [c.metaAdsetId!, c.dailyBudgetCents ?? account.caps.adSetDailyBudgetCents]),
     ),
     policy: used,
+    objective,
+    attribution,
     seed: cycleId,
     dayStartMs: Date.parse(`${today}T00:00:00Z`),
     format,
@@ -103,11 +108,11 @@ export function planCycle(ctx: PlanCtx, input: PlanCycleInput): PlanCycleResult 
   }));
   const kept = plan.decisions.filter((d) => d.kind !== 'launch' || launches.includes(d));
   const texts = findingTexts(scores, kept);
-  writeAudit(ctx.db, { accountId, cycleId, policy: used, at }, texts, kept, plan);
+  writeAudit(ctx.db, { accountId, cycleId, policy: used, objective, at }, texts, kept, plan);
   const actions = actionsOf(plan, live);
   const best = scores.bestHookId ? scores.hooks.find((h) => h.hookId === scores.bestHookId) : undefined;
   for (const n of notes) log.info(n, { cycleId });
-  log.info('cycle planned', { cycleId, policy: used, launches: slots.length, actions: actions.length });
+  log.info('cycle planned', { cycleId, policy: used, objective, launches: slots.length, actions: actions.length });
   return {
     policy: used,
     seed: cycleId,
@@ -119,10 +124,14 @@ export function planCycle(ctx: PlanCtx, input: PlanCycleInput): PlanCycleResult 
   };
 }
 
-/** The plan's findings and every kept decision (with its posterior snapshot), replacing a retried plan's rows. */
+/**
+ * The plan's findings and every kept decision (with its posterior snapshot), replacing a retried
+ * plan's rows. Each row names the objective it was decided for: the snapshot's own (the learning
+ * core's), else the account's, which is what the plan was asked to optimise.
+ */
 function writeAudit(
   db: Db,
-  c: { accountId: string; cycleId: string; policy: string; at: Date },
+  c: { accountId: string; cycleId: string; policy: string; objective: Objective; at: Date },
   texts: Finding[],
   kept: LearnedPlan['decisions'],
   plan: LearnedPlan,
@@ -136,6 +145,7 @@ function writeAudit(
     subject: t.subject,
     text: t.text,
     confidence: t.confidence,
+    data: { objective: c.objective },
     createdAt,
   }));
   const decisions: DecisionRow[] = kept.map((d) => ({
@@ -146,7 +156,13 @@ function writeAudit(
     hookId: d.hookId ?? null,
     reason: d.reason,
     probability: d.probability ?? null,
-    snapshot: { ...d.snapshot, policy: c.policy, seed: cycleId, ...(d.kind === 'launch' && plan.choice ? { prior: plan.choice.posterior.prior } : {}) },
+    snapshot: {
+      ...d.snapshot,
+      objective: d.snapshot.objective ?? c.objective,
+      policy: c.policy,
+      seed: cycleId,
+      ...(d.kind === 'launch' && plan.choice ? { prior: plan.choice.posterior.prior } : {}),
+    },
     createdAt,
   }));
   rewritePlanAudit(db, { accountId, cycleId }, { findings, decisions });

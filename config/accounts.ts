@@ -33,6 +33,26 @@ export const Approval = z
   .strict();
 export type ApprovalConfig = z.infer<typeof Approval>;
 
+/** What the account pays for: link clicks (traffic), website leads or purchases, both counted by its Meta pixel. */
+export const ACCOUNT_OBJECTIVES = ['traffic', 'leads', 'sales'] as const;
+export type AccountObjective = (typeof ACCOUNT_OBJECTIVES)[number];
+/** Meta's attribution windows (reference 5.3): clicks 1, 7 or 28 days; views 1 day or none (7- and 28-day view windows are deprecated). */
+export const CLICK_WINDOW_DAYS = [1, 7, 28] as const;
+export const VIEW_WINDOW_DAYS = [0, 1] as const;
+export const PixelId = z.string().regex(/^\d+$/, 'must be a numeric Meta pixel (dataset) id');
+const Attribution = z
+  .object({
+    clickDays: z.literal(CLICK_WINDOW_DAYS, { error: 'must be 1, 7 or 28 (days after a click)' }).optional(),
+    viewDays: z.literal(VIEW_WINDOW_DAYS, { error: 'must be 0 or 1 (days after a view; 7- and 28-day view windows are deprecated)' }).optional(),
+  })
+  .strict();
+/** A result is credited to the ad for this long after a click / a view. */
+export interface AttributionConfig {
+  clickDays: (typeof CLICK_WINDOW_DAYS)[number];
+  viewDays: (typeof VIEW_WINDOW_DAYS)[number];
+}
+export const DEFAULT_ATTRIBUTION_CONFIG: AttributionConfig = { clickDays: 7, viewDays: 1 };
+
 /** One account as written in the accounts file; absent fields default to the environment's. */
 const AccountEntry = z
   .object({
@@ -69,6 +89,13 @@ const AccountEntry = z
     adsPerRun: z.number().int().min(0).max(10).optional(),
     /** The approval gate: each generated creative waits for a person's approve/reject; `onTimeout` decides after `timeout`. */
     approval: Approval.optional(),
+    /** traffic (default), leads or sales: what the campaigns optimise and what counts as a result. */
+    objective: z.enum(ACCOUNT_OBJECTIVES).optional(),
+    /** The Meta pixel that reports the account's leads or purchases; required for leads and sales. */
+    pixelId: PixelId.optional(),
+    attribution: Attribution.optional(),
+    /** Sales only: optimise for purchase value (goal VALUE) instead of the number of purchases. */
+    valueOptimised: z.boolean().optional(),
     enabled: z.boolean().default(true),
   })
   .strict();
@@ -108,7 +135,30 @@ export interface AccountConfig {
   adsPerRun: number;
   /** Undefined: no approval gate, creatives launch as soon as they are made. */
   approval?: ApprovalConfig;
+  objective: AccountObjective;
+  /** Set whenever the objective is leads or sales (validated). */
+  pixelId?: string;
+  attribution: AttributionConfig;
+  /** Sales accounts optimising purchase value (VALUE) rather than purchases (OFFSITE_CONVERSIONS). */
+  valueOptimised: boolean;
   enabled: boolean;
+}
+
+/**
+ * What is wrong with an account's objective settings once defaults are applied, as [field, message]:
+ * leads and sales need the pixel that reports their results; value optimisation is for sales only.
+ */
+export function objectiveProblems(
+  a: Pick<AccountConfig, 'objective' | 'pixelId' | 'valueOptimised'>,
+): Array<[field: 'pixelId' | 'valueOptimised', message: string]> {
+  const out: Array<['pixelId' | 'valueOptimised', string]> = [];
+  if (a.objective !== 'traffic' && !a.pixelId)
+    out.push([
+      'pixelId',
+      `required when objective is ${a.objective}: the Meta pixel that reports the account's ${a.objective === 'leads' ? 'leads' : 'purchases'}`,
+    ]);
+  if (a.valueOptimised && a.objective !== 'sales') out.push(['valueOptimised', `only for objective sales (this account's objective is ${a.objective})`]);
+  return out;
 }
 
 /** Raised when the accounts file is unreadable or invalid; names every bad field with its account. */
@@ -132,7 +182,7 @@ export function loadAccountsFile(file: string, defaults: Omit<AccountConfig, 'id
       parsed.error.issues.map((i) => describeIssue(raw, i)),
     );
   const dir = path.dirname(path.resolve(file));
-  return parsed.data.accounts.map((a) => ({
+  const accounts = parsed.data.accounts.map((a) => ({
     ...defaults,
     id: a.id,
     name: a.name ?? a.id,
@@ -154,8 +204,16 @@ export function loadAccountsFile(file: string, defaults: Omit<AccountConfig, 'id
     intervalSeconds: a.runInterval ?? defaults.intervalSeconds,
     adsPerRun: a.adsPerRun ?? defaults.adsPerRun,
     approval: a.approval ?? defaults.approval,
+    objective: a.objective ?? defaults.objective,
+    pixelId: a.pixelId ?? defaults.pixelId,
+    attribution: { ...defaults.attribution, ...a.attribution },
+    valueOptimised: a.valueOptimised ?? (defaults.valueOptimised && (a.objective ?? defaults.objective) === 'sales'),
     enabled: a.enabled,
   }));
+  // Checked with the defaults applied: a file's leads account may take its pixel from PIXEL_ID.
+  const problems = accounts.flatMap((a, i) => objectiveProblems(a).map(([field, message]) => `accounts[${i}] (${a.id}).${field}: ${message}`));
+  if (problems.length) throw new AccountsFileError(file, problems);
+  return accounts;
 }
 
 function readAccountsFile(file: string): unknown {

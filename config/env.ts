@@ -11,7 +11,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 import { AesGcmPayloadCodec, codecDataConverter, type EncryptionKey } from '../temporal-config/payload-codec';
-import { AccountsFileError, CALLS_TO_ACTION, httpUrl, loadAccountsFile, resolveToken, type AccountConfig } from './accounts';
+import {
+  ACCOUNT_OBJECTIVES,
+  AccountsFileError,
+  CALLS_TO_ACTION,
+  httpUrl,
+  loadAccountsFile,
+  objectiveProblems,
+  PixelId,
+  resolveToken,
+  type AccountConfig,
+} from './accounts';
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
 /** A TCP port (0 = any free one): beyond 65535 the listen call would throw long after start-up. */
@@ -101,6 +111,12 @@ const EnvSchema = z.object({
     .regex(/^\d+(ms|s|m|h)$/, 'a duration like 30m or 4h')
     .default('4h'),
   APPROVAL_DEFAULT: z.enum(['skip', 'approve']).default('skip'),
+  // What the one-account default (and every accounts-file entry that leaves it out) optimises.
+  OBJECTIVE: z.enum(ACCOUNT_OBJECTIVES).default('traffic'),
+  PIXEL_ID: PixelId.optional(), // required for leads and sales
+  ATTRIBUTION_CLICK_DAYS: z.enum(['1', '7', '28'], { error: 'must be 1, 7 or 28 (days after a click)' }).default('7').transform(Number),
+  ATTRIBUTION_VIEW_DAYS: z.enum(['0', '1'], { error: 'must be 0 or 1 (days after a view)' }).default('1').transform(Number),
+  VALUE_OPTIMISED: bool(false), // sales: optimise purchase value (VALUE) instead of purchases
   // JSON or YAML list of ad accounts (see accounts.example.json); unset = the one account above.
   ACCOUNTS_FILE: z.string().optional(),
   INSIGHTS_LOOKBACK_DAYS: int(3, 1), // Meta restates the last days (late conversions)
@@ -250,7 +266,16 @@ function toAccounts(e: Env, env: Record<string, string | undefined>): Configured
     intervalSeconds: e.RUN_INTERVAL,
     adsPerRun: e.ADS_PER_RUN,
     approval: e.APPROVAL_REQUIRED ? { timeout: e.APPROVAL_TIMEOUT, onTimeout: e.APPROVAL_DEFAULT } : undefined,
+    objective: e.OBJECTIVE,
+    pixelId: e.PIXEL_ID,
+    attribution: { clickDays: e.ATTRIBUTION_CLICK_DAYS as 1 | 7 | 28, viewDays: e.ATTRIBUTION_VIEW_DAYS as 0 | 1 },
+    valueOptimised: e.VALUE_OPTIMISED,
   };
+  if (!e.ACCOUNTS_FILE) {
+    const env: Record<string, string> = { pixelId: 'PIXEL_ID', valueOptimised: 'VALUE_OPTIMISED' };
+    const problems = objectiveProblems(defaults).map(([field, message]) => `${env[field]}: ${message.replace('objective is', 'OBJECTIVE is')}`);
+    if (problems.length) throw new ConfigError(problems);
+  }
   const listed: AccountConfig[] = e.ACCOUNTS_FILE
     ? loadAccountsFile(e.ACCOUNTS_FILE, defaults)
     : [

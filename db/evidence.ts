@@ -1,7 +1,9 @@
 /**
  * The learning core's evidence, read from the DB: one CreativeEvidence per launched or paused
  * creative, with its daily insights. planCycle decides on it and the report draws from it, so
- * both see the same numbers.
+ * both see the same numbers. `conversions` are the results of the account's type (pixel leads or
+ * purchases, as the insights pull counted them); `conversionValueCents` their purchase value, set
+ * only where Meta reported one.
  */
 import type { CreativeEvidence } from '../learning/types';
 import type { CreativeStore } from './creatives';
@@ -16,10 +18,17 @@ export function creativeEvidence(q: Queryable, store: CreativeStore, accountId: 
     rows.map((r) => r.metaAdId!),
   );
   return rows.map((c) => {
-    const daily = perf
-      .filter((p) => p.adId === c.metaAdId)
-      .map((p) => ({ date: p.date, impressions: p.impressions, linkClicks: p.linkClicks, conversions: p.conversions, spendCents: p.spendCents }));
+    const own = perf.filter((p) => p.adId === c.metaAdId);
+    const daily = own.map((p) => ({
+      date: p.date,
+      impressions: p.impressions,
+      linkClicks: p.linkClicks,
+      conversions: p.conversions,
+      ...(p.conversionValueCents !== null ? { conversionValueCents: p.conversionValueCents } : {}),
+      spendCents: p.spendCents,
+    }));
     const sum = (k: 'impressions' | 'linkClicks' | 'conversions' | 'spendCents') => daily.reduce((s, d) => s + d[k], 0);
+    const valued = own.some((p) => p.conversionValueCents !== null);
     return {
       creativeId: c.id,
       hookId: c.hookId,
@@ -30,6 +39,7 @@ export function creativeEvidence(q: Queryable, store: CreativeStore, accountId: 
       impressions: sum('impressions'),
       linkClicks: sum('linkClicks'),
       conversions: sum('conversions'),
+      ...(valued ? { conversionValueCents: daily.reduce((s, d) => s + (d.conversionValueCents ?? 0), 0) } : {}),
       spendCents: sum('spendCents'),
       daily,
       status: c.status === 'paused' ? 'paused' : 'live',

@@ -56,7 +56,9 @@ export const performance = sqliteTable(
     clicks: integer('clicks').notNull().default(0), // all clicks
     linkClicks: integer('link_clicks').notNull().default(0),
     landingPageViews: integer('landing_page_views').notNull().default(0),
-    conversions: integer('conversions').notNull().default(0), // leads / pixel leads
+    conversions: integer('conversions').notNull().default(0), // results of the account's type: pixel leads, or purchases
+    // Purchase value of those results, cents (sales accounts; null when Meta reports no value)
+    conversionValueCents: integer('conversion_value_cents'),
     spendCents: integer('spend_cents').notNull().default(0),
     fetchedAt: text('fetched_at').notNull(),
   },

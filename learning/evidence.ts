@@ -101,9 +101,15 @@ export function weightedDays(ev: CreativeEvidence, nowMs: number, params: Policy
   });
   // A zero-click creative gets no pending-window credit (see weightedCounts).
   const pending = zeroClicks ? rows.map(() => 0) : pendingPerDay(ev, nowMs, params);
+  // Taking the pending impressions off the newest days can leave a day with its reported clicks
+  // and almost no impressions (a day 3 hours old: 15 clicks on 312 impressions, all "pending"),
+  // i.e. a 100 % CTR that the change detector reads as a jump. A day is never judged above the
+  // creative's CTR on its mature impressions.
+  const matureCtr = Math.min(ev.linkClicks / Math.max(matureImpressions(ev, nowMs, params), 1), 1);
   return rows.map((r, i) => {
     const trials = r.trials - r.weight * pending[i]!;
-    return { dayStartMs: r.dayStartMs, clicks: r.clicks, trials: Math.max(trials, r.clicks) };
+    const floor = matureCtr > 0 ? r.clicks / matureCtr : r.clicks;
+    return { dayStartMs: r.dayStartMs, clicks: r.clicks, trials: Math.min(Math.max(trials, floor, r.clicks), Math.max(r.trials, r.clicks)) };
   });
 }
 

@@ -103,7 +103,7 @@ export const DEFAULT_PARAMS: PolicyParams = {
   maxPriorStrength: 2000,
   deferPausesToDayStart: true,
   dayStartWindowHours: 1,
-  conversionFallbackPrior: { alpha: 1, beta: 19 },
+  conversionFallbackPrior: { alpha: 2, beta: 23 },
   conversionDelayMeanHours: 24,
   cpmPseudoDollars: 5,
   valuePseudoResults: 3,

@@ -9,7 +9,7 @@ import type { Db } from '../db/client';
 import { createCreativeStore } from '../db/creatives';
 import { creativeEvidence } from '../db/evidence';
 import { creatives, decisions, generationTasks, performance } from '../db/schema';
-import { DEFAULT_POLICY, scoreHooks, type CreativeEvidence, type Hook, type PolicyName } from '../learning';
+import { DEFAULT_POLICY, scoreHooks, type AttributionWindows, type CreativeEvidence, type Hook, type Objective, type PolicyName } from '../learning';
 
 const DAY_MS = 86_400_000;
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -21,6 +21,9 @@ export interface ReportAccount {
   totalDailySpendCapCents: number;
   maxLiveAds: number;
   policy?: PolicyName;
+  /** What the account optimises (default traffic); results accounts are scored on cost per result. */
+  objective?: Objective;
+  attribution?: AttributionWindows;
   hooks: Hook[];
 }
 
@@ -34,7 +37,7 @@ export interface CtrPoint {
 }
 
 export interface AccountReport {
-  account: { id: string; name: string; capCents: number; maxLiveAds: number; policy: PolicyName };
+  account: { id: string; name: string; capCents: number; maxLiveAds: number; policy: PolicyName; objective: Objective };
   generatedAt: string;
   /** Every day from the first launch (or generation) to today, YYYY-MM-DD. */
   days: string[];
@@ -97,6 +100,7 @@ function daysBetween(first: string, last: string): string[] {
 
 export function accountReport(db: Db, account: ReportAccount, opts: { creditUsd: number; now: Date; maxDays?: number; decisions?: number }): AccountReport {
   const policy = account.policy ?? DEFAULT_POLICY;
+  const { objective = 'traffic', attribution } = account;
   const nowMs = opts.now.getTime();
   const today = dayOf(nowMs);
   const store = createCreativeStore(db, () => opts.now);
@@ -133,7 +137,7 @@ export function accountReport(db: Db, account: ReportAccount, opts: { creditUsd:
   for (const date of days) {
     const until = evidenceUntil(ev, date, pausedAt);
     if (!until.some((e) => e.impressions > 0)) continue;
-    const scores = scoreHooks({ hooks: account.hooks, evidence: until, nowMs: Math.min(endOfDay(date), nowMs), policy });
+    const scores = scoreHooks({ hooks: account.hooks, evidence: until, nowMs: Math.min(endOfDay(date), nowMs), policy, objective, attribution });
     for (const h of scores.hooks) {
       if (!h.impressions) continue;
       const points = series.get(h.hookId) ?? [];
@@ -153,7 +157,7 @@ export function accountReport(db: Db, account: ReportAccount, opts: { creditUsd:
     return { date, live: reached.length - paused, paused };
   });
 
-  const scores = scoreHooks({ hooks: account.hooks, evidence: ev, nowMs, policy });
+  const scores = scoreHooks({ hooks: account.hooks, evidence: ev, nowMs, policy, objective, attribution });
   const leaderboard = scores.hooks
     .filter((h) => h.creatives > 0)
     .map((h) => ({
@@ -195,7 +199,7 @@ export function accountReport(db: Db, account: ReportAccount, opts: { creditUsd:
   for (const r of rows) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
 
   return {
-    account: { id: account.id, name: account.name, capCents: account.totalDailySpendCapCents, maxLiveAds: account.maxLiveAds, policy },
+    account: { id: account.id, name: account.name, capCents: account.totalDailySpendCapCents, maxLiveAds: account.maxLiveAds, policy, objective },
     generatedAt: opts.now.toISOString(),
     days,
     ctr: [...series].map(([hookId, points]) => ({ hookId, headline: headline.get(hookId) ?? hookId, points })),

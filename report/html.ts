@@ -287,7 +287,7 @@ export function accountPage(r: AccountReport, links: { index?: string } = {}): s
 <section><h2>Hook leaderboard</h2>${leaderboard}</section>
 <section><h2>Latest decisions (newest first)</h2>${decisions}</section>
 <section><h2>Creatives paused as losers</h2>${wasted}</section>
-<p>Creatives by status: ${statuses || 'none yet'}. Policy: ${esc(r.account.policy)}.</p>`;
+<p>Creatives by status: ${statuses || 'none yet'}. Policy: ${esc(r.account.policy)}. Objective: ${esc(r.account.objective)}.</p>`;
   return page(`${r.account.name} (${r.account.id})`, `Meta Ads Master Agent report, generated ${r.generatedAt}`, body, [
     ctrChart(r),
     moneyChart(r),

@@ -45,6 +45,10 @@ function accountContext(config: Config, a: ConfiguredAccount): AccountContext {
       kieDailyCreditCap: a.kieDailyCreditCap,
     },
     videoShare: a.videoShare,
+    objective: a.objective,
+    ...(a.pixelId ? { pixelId: a.pixelId } : {}),
+    attribution: a.attribution,
+    valueOptimised: a.valueOptimised,
     ...(a.tokenExpiresAt ? { tokenExpiresAt: a.tokenExpiresAt } : {}),
     hooks: () => (library ??= loadHookLibrary(a.hookLibraryPath)),
     meta: () =>

@@ -62,7 +62,12 @@ const num = z
   .string()
   .regex(/^-?\d+(\.\d+)?$/)
   .transform(Number);
-const ActionList = z.array(z.object({ action_type: z.string(), value: num })).optional();
+/**
+ * `actions` / `action_values` entries: `value` under the ad set's attribution setting, plus one key
+ * per window when `action_attribution_windows` is asked for (`"7d_click": "3"`); other keys pass.
+ */
+const ActionList = z.array(z.object({ action_type: z.string(), value: num }).catchall(z.unknown())).optional();
+export type InsightAction = NonNullable<z.infer<typeof ActionList>>[number];
 export const InsightRow = z.object({
   ad_id: z.string(),
   adset_id: z.string().optional(),
@@ -75,6 +80,7 @@ export const InsightRow = z.object({
   inline_link_clicks: num.optional(),
   spend: num,
   actions: ActionList,
+  action_values: ActionList,
 });
 export type InsightRow = z.infer<typeof InsightRow>;
 const Paging = z.object({ next: z.string().optional(), cursors: z.object({ after: z.string().optional() }).optional() }).optional();
@@ -264,14 +270,15 @@ export function createMetaClient(opts: MetaClientOptions) {
      * Proves the token may write to the account without creating anything: a campaign create with
      * execution_options=["validate_only"] runs every check a real create does (reference 9).
      */
-    validateWriteAccess: (accountId: string) =>
+    validateWriteAccess: (accountId: string, objective = 'OUTCOME_TRAFFIC') =>
       call(
         'check write access',
         'POST',
         `${act(accountId)}/campaigns`,
         {
           name: 'maa|write-access-check',
-          objective: 'OUTCOME_TRAFFIC',
+          // The account's own campaign objective: the check is the create a launch makes first.
+          objective,
           status: 'PAUSED',
           special_ad_categories: [],
           is_adset_budget_sharing_enabled: false,
@@ -342,8 +349,12 @@ export function createMetaClient(opts: MetaClientOptions) {
       return new Map(rows.flatMap((a) => (a.daily_budget !== undefined ? [[a.id, a.daily_budget] as const] : [])));
     },
 
-    /** Ad-level daily insights over [since, until], following every page. */
-    adInsights: (accountId: string, since: string, until: string, onPage?: (n: number) => void): Promise<InsightRow[]> =>
+    /**
+     * Ad-level daily insights over [since, until], following every page. `windows` (a results
+     * account's attribution windows, e.g. ["7d_click","1d_view"]) asks for per-window action counts
+     * and for `action_values` (purchase values); without it the read is a traffic account's.
+     */
+    adInsights: (accountId: string, since: string, until: string, onPage?: (n: number) => void, windows?: string[]): Promise<InsightRow[]> =>
       allPages(
         'read insights',
         `${act(accountId)}/insights`,
@@ -351,7 +362,8 @@ export function createMetaClient(opts: MetaClientOptions) {
           level: 'ad',
           time_range: { since, until },
           time_increment: 1,
-          fields: 'ad_id,adset_id,campaign_id,date_start,date_stop,impressions,reach,clicks,inline_link_clicks,spend,actions',
+          fields: `ad_id,adset_id,campaign_id,date_start,date_stop,impressions,reach,clicks,inline_link_clicks,spend,actions${windows?.length ? ',action_values' : ''}`,
+          ...(windows?.length ? { action_attribution_windows: windows } : {}),
         },
         InsightsPage,
         onPage,

@@ -17,6 +17,8 @@ const AccountsBody = z
     adAccounts: z.array(z.string().regex(/^(act_)?\d+$/)).optional(),
     pageIds: z.array(z.string().regex(/^\d+$/)).optional(),
     customAudienceIds: z.array(z.string().regex(/^\d+$/)).optional(),
+    /** Pixels the listed ad accounts own (besides the shared ones). */
+    pixelIds: z.array(z.string().regex(/^\d+$/)).optional(),
   })
   .strict();
 
@@ -69,8 +71,9 @@ export function handleAdmin(core: SimCore, method: string, path: string, body: B
     // Ad accounts (with their pages and audiences) added while running, e.g. a new entry in an accounts file.
     const parsed = AccountsBody.safeParse(json);
     if (!parsed.success) return { status: 400, body: { error: parsed.error.message } };
-    const { adAccounts = [], pageIds = [], customAudienceIds = [] } = parsed.data;
+    const { adAccounts = [], pageIds = [], customAudienceIds = [], pixelIds = [] } = parsed.data;
     core.world.store.register(adAccounts, pageIds, customAudienceIds);
+    core.world.store.seedPixels([], Object.fromEntries(adAccounts.map((a) => [a, pixelIds])));
     return { status: 200, body: { ok: true, adAccounts: [...core.world.store.accounts.values()].map((a) => a.id) } };
   }
   return { status: 404, body: { error: `no admin endpoint ${method} ${path}` } };

@@ -1,10 +1,11 @@
 // Ad set rules shared by create and update: budgets (minimums per billing event, campaign XOR
-// ad set budget, lifetime needs end_time), bid strategy / bid_amount pairing, goal and billing
-// compatibility with the campaign objective, and promoted_object shape.
+// ad set budget, lifetime needs end_time), bid strategy / bid_amount pairing, and goal and billing
+// compatibility with the campaign objective and destination (promoted_object and attribution_spec
+// are promoted-object.ts).
 import { DAY_MS } from './clock';
-import { BILLING_NEEDS_GOAL, GOALS_BY_OBJECTIVE, PROMOTED_OBJECT_KEYS, minDailyBudgetCents } from './enums';
+import { BILLING_NEEDS_GOAL, goalsFor, minDailyBudgetCents } from './enums';
 import { invalidParam } from './errors';
-import type { Campaign, Json } from './store';
+import type { Campaign } from './store';
 
 export interface BudgetInput {
   billingEvent: string;
@@ -76,10 +77,11 @@ export function resolveBidStrategy(campaign: Campaign, strategy: string | undefi
   return campaign.daily_budget !== undefined || campaign.lifetime_budget !== undefined ? undefined : (effective ?? 'LOWEST_COST_WITHOUT_CAP');
 }
 
-export function checkGoal(objective: string, goal: string, billingEvent: string): void {
-  const allowed = GOALS_BY_OBJECTIVE[objective] ?? [];
+export function checkGoal(objective: string, goal: string, billingEvent: string, destination?: string): void {
+  const allowed = goalsFor(objective, destination);
   if (!allowed.includes(goal)) {
-    throw invalidParam(`Optimization goal ${goal} is not valid for a campaign with objective ${objective}.`, {
+    const where = objective === 'OUTCOME_LEADS' ? ` and destination_type ${destination ?? 'WEBSITE'}` : '';
+    throw invalidParam(`Optimization goal ${goal} is not valid for a campaign with objective ${objective}${where}.`, {
       userTitle: 'Invalid Optimization Goal',
       userMsg: `Use one of: ${allowed.join(', ')}.`,
     });
@@ -90,31 +92,5 @@ export function checkGoal(objective: string, goal: string, billingEvent: string)
       userTitle: 'Invalid Billing Event',
       userMsg: 'Use billing_event IMPRESSIONS, or the billing event that matches the optimization goal.',
     });
-  }
-}
-
-export function checkPromotedObject(objective: string, goal: string, promoted: Json | undefined): void {
-  if (promoted === undefined) {
-    if (goal === 'OFFSITE_CONVERSIONS') {
-      throw invalidParam('promoted_object with pixel_id and custom_event_type is required for OFFSITE_CONVERSIONS.');
-    }
-    if (goal === 'LEAD_GENERATION' || goal === 'QUALITY_LEAD') {
-      throw invalidParam('promoted_object with page_id is required for lead generation ad sets.');
-    }
-    return;
-  }
-  if (objective === 'OUTCOME_TRAFFIC') {
-    throw invalidParam('promoted_object is not valid for ad sets in OUTCOME_TRAFFIC campaigns.', {
-      userTitle: 'Invalid Promoted Object',
-      userMsg: 'Traffic ad sets sending people to a website take no promoted_object; remove it.',
-    });
-  }
-  const bad = Object.keys(promoted).filter((k) => !(PROMOTED_OBJECT_KEYS as readonly string[]).includes(k));
-  if (bad.length > 0) throw invalidParam(`Invalid keys "${bad.join('", "')}" were found in param "promoted_object".`);
-  if (goal === 'OFFSITE_CONVERSIONS' && !(promoted.pixel_id && (promoted.custom_event_type || promoted.custom_conversion_id))) {
-    throw invalidParam('promoted_object needs pixel_id and custom_event_type for OFFSITE_CONVERSIONS.');
-  }
-  if ((goal === 'LEAD_GENERATION' || goal === 'QUALITY_LEAD') && !promoted.page_id) {
-    throw invalidParam('promoted_object needs page_id for lead generation ad sets.');
   }
 }

@@ -1,6 +1,8 @@
 // POST /act_{id}/adsets (reference 3.2): required name / campaign_id / billing_event / targeting,
-// goal compatible with the objective, budget and bid rules, promoted_object, optional EU DSA rule.
-import { checkAdsetBudget, checkGoal, checkPromotedObject, resolveBidStrategy } from './adset-rules';
+// goal compatible with the objective and destination, budget and bid rules, promoted_object (the
+// account's own pixel), attribution_spec, optional EU DSA rule.
+import { checkAdsetBudget, checkGoal, resolveBidStrategy } from './adset-rules';
+import { checkAttributionSpec, checkPromotedObject } from './promoted-object';
 import { createStatus, executionOptions, newObjectBase, timeParam, type RequestCtx } from './context';
 import { BID_STRATEGIES, BILLING_EVENTS, DEFAULT_GOAL, DESTINATION_TYPES, OPTIMIZATION_GOALS } from './enums';
 import { invalidParam, missingParam } from './errors';
@@ -32,7 +34,8 @@ export function createAdSet(ctx: RequestCtx, account: Account): unknown {
   const billingEvent = p.enumOf('billing_event', BILLING_EVENTS);
   if (billingEvent === undefined) throw missingParam('billing_event');
   const goal = p.enumOf('optimization_goal', OPTIMIZATION_GOALS) ?? DEFAULT_GOAL[campaign.objective] ?? 'LINK_CLICKS';
-  checkGoal(campaign.objective, goal, billingEvent);
+  const destination = p.enumOf('destination_type', DESTINATION_TYPES);
+  checkGoal(campaign.objective, goal, billingEvent, destination);
 
   if (!p.has('targeting')) throw missingParam('targeting');
   const { targeting, targetsEu } = validateTargeting(p.json('targeting'), store, ctx.versionNum);
@@ -59,13 +62,13 @@ export function createAdSet(ctx: RequestCtx, account: Account): unknown {
   });
 
   const promoted = p.jsonObject('promoted_object');
-  checkPromotedObject(campaign.objective, goal, promoted);
-  const destination = p.enumOf('destination_type', DESTINATION_TYPES);
+  checkPromotedObject({ store, accountId: account.accountId }, campaign.objective, goal, promoted);
   const frequency = p.jsonArray('frequency_control_specs');
   if (frequency && goal !== 'REACH' && goal !== 'THRUPLAY') {
     throw invalidParam('frequency_control_specs can only be used with the REACH or THRUPLAY optimization goals.');
   }
-  const attribution = p.jsonArray('attribution_spec');
+  const spec = p.jsonArray('attribution_spec');
+  const attribution = spec && checkAttributionSpec(spec);
   const dsaBeneficiary = p.string('dsa_beneficiary');
   const dsaPayor = p.string('dsa_payor');
   if (targetsEu && opts.requireDsaForEu && (!dsaBeneficiary || !dsaPayor)) {

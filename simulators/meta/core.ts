@@ -44,6 +44,7 @@ export class SimCore {
     const start = saved && !options.startTime ? Math.max(o.startTime.getTime(), saved.simNow) : o.startTime.getTime();
     const clock = new SimClock(start, o.timeScale);
     const store = new Store(o.seed, o.adAccounts, o.pageIds, o.customAudienceIds);
+    store.seedPixels(o.pixels.shared, o.pixels.byAccount);
     if (saved) store.importState(saved.store);
     this.world = {
       opts: o,

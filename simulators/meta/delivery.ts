@@ -2,9 +2,12 @@
 // review passed, inside its schedule) spends its share of the ad set's daily budget following an
 // hour-of-day pacing curve (day-to-day factor dailySpendFactor, 0.85-1.2 by default, never above Meta's +25% allowance) at an
 // ad-specific CPM of $4-$15. Link clicks ~ Binomial(impressions, hidden CTR of the ad's hook).
-// Slot totals become visible 5-20 sim minutes after the fact; leads arrive 1-72 h later and are
-// credited to the day of the click, so past days get restated.
+// Slot totals become visible 5-20 sim minutes after the fact. Results (conversions.ts): ad sets
+// promoted for a pixel LEAD or PURCHASE convert clicks and views at the hook's hidden conversion
+// rate, up to days later; others get leads 3-15 % of landing page views arriving 1-72 h later.
+// Either way a result is credited to the day of its click, so past days get restated.
 import { DAY_MS, HOUR_MS, MINUTE_MS, dayOf } from './clock';
+import { creditConversion, promotedEvent, sampleConversions, type PendingConversion } from './conversions';
 import type { ResolvedOptions } from './options';
 import { hashUnit, lerp, type Rng } from './rng';
 import { isDelivering } from './status';
@@ -37,7 +40,7 @@ interface Bucket {
 export interface DeliveryState {
   accruedUntil: number;
   pending: Array<[string, Bucket]>;
-  conversions: Array<{ adId: string; day: string; visibleAt: number; count: number }>;
+  conversions: PendingConversion[];
   carry: Array<[string, number]>;
   days: Array<[string, Array<[string, DayTotals]>]>;
 }
@@ -45,7 +48,7 @@ export interface DeliveryState {
 export class Delivery {
   private accruedUntil: number;
   private readonly pending = new Map<string, Bucket>();
-  private conversions: Array<{ adId: string; day: string; visibleAt: number; count: number }> = [];
+  private conversions: PendingConversion[] = [];
   private readonly carry = new Map<string, number>();
   /** Reported (visible) totals per ad per day. */
   readonly days = new Map<string, Map<string, DayTotals>>();
@@ -195,6 +198,12 @@ export class Delivery {
       this.pending.set(key, bucket);
     }
     addTotals(bucket.totals, t);
+    const event = promotedEvent(this.store, ad);
+    if (event) {
+      const adset = this.store.get('adset', ad.adset_id);
+      this.conversions.push(...sampleConversions(this.opts, r, { ad, adset, event, day, at: b, impressions: n, linkClicks: link, ctr }));
+      return;
+    }
     const leads = r.binomial(lpv, tr.leadRate);
     for (let i = 0; i < leads; i++) {
       const lag = HOUR_MS + r.next() ** 2 * 71 * HOUR_MS;
@@ -219,6 +228,6 @@ export class Delivery {
     const due = this.conversions.filter((c) => c.visibleAt <= now);
     if (due.length === 0) return;
     this.conversions = this.conversions.filter((c) => c.visibleAt > now);
-    for (const c of due) this.dayTotals(c.adId, c.day).leads += c.count;
+    for (const c of due) creditConversion(this.dayTotals(c.adId, c.day), c);
   }
 }

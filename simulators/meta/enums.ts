@@ -86,7 +86,7 @@ export const OPTIMIZATION_GOALS = [
   'MESSAGING_APPOINTMENT_CONVERSION',
 ] as const;
 
-/** Objective -> usable optimization goals (reference 3.2 table). */
+/** Objective -> usable optimization goals (reference 3.2 table); OUTCOME_LEADS depends on the destination, see goalsFor. */
 export const GOALS_BY_OBJECTIVE: Record<string, readonly string[]> = {
   OUTCOME_TRAFFIC: ['LINK_CLICKS', 'LANDING_PAGE_VIEWS', 'IMPRESSIONS', 'REACH'],
   OUTCOME_LEADS: ['OFFSITE_CONVERSIONS', 'LINK_CLICKS', 'LEAD_GENERATION', 'QUALITY_LEAD'],
@@ -94,6 +94,53 @@ export const GOALS_BY_OBJECTIVE: Record<string, readonly string[]> = {
   OUTCOME_ENGAGEMENT: ['POST_ENGAGEMENT', 'IMPRESSIONS', 'REACH'],
   OUTCOME_AWARENESS: ['REACH', 'IMPRESSIONS', 'AD_RECALL_LIFT', 'THRUPLAY'],
   OUTCOME_APP_PROMOTION: ['APP_INSTALLS', 'APP_INSTALLS_AND_OFFSITE_CONVERSIONS', 'LINK_CLICKS', 'VALUE'],
+};
+
+/** Leads to a website (pixel) or to an instant form (ON_AD) take different goals (reference 3.2 table). */
+const LEADS_WEBSITE_GOALS = ['OFFSITE_CONVERSIONS', 'LINK_CLICKS'] as const;
+const LEADS_FORM_GOALS = ['LEAD_GENERATION', 'QUALITY_LEAD'] as const;
+
+/** The goals an ad set of this objective and destination may optimise for. */
+export function goalsFor(objective: string, destination: string | undefined): readonly string[] {
+  if (objective === 'OUTCOME_LEADS') return destination === 'ON_AD' ? LEADS_FORM_GOALS : LEADS_WEBSITE_GOALS;
+  return GOALS_BY_OBJECTIVE[objective] ?? [];
+}
+
+/** promoted_object.custom_event_type values (SDK AdPromotedObject, reference 3.2.2). */
+export const CUSTOM_EVENT_TYPES = [
+  'AD_IMPRESSION',
+  'RATE',
+  'TUTORIAL_COMPLETION',
+  'CONTACT',
+  'CUSTOMIZE_PRODUCT',
+  'DONATE',
+  'FIND_LOCATION',
+  'SCHEDULE',
+  'START_TRIAL',
+  'SUBMIT_APPLICATION',
+  'SUBSCRIBE',
+  'ADD_TO_CART',
+  'ADD_TO_WISHLIST',
+  'INITIATED_CHECKOUT',
+  'ADD_PAYMENT_INFO',
+  'PURCHASE',
+  'LEAD',
+  'COMPLETE_REGISTRATION',
+  'CONTENT_VIEW',
+  'SEARCH',
+  'SERVICE_BOOKING_REQUEST',
+  'LISTING_INTERACTION',
+  'OTHER',
+] as const;
+
+/** Pixel events a sales ad set may be promoted for (VALUE: PURCHASE only, the event that carries a value). */
+export const SALES_EVENTS = ['PURCHASE', 'ADD_TO_CART', 'INITIATED_CHECKOUT', 'ADD_PAYMENT_INFO', 'ADD_TO_WISHLIST', 'CONTENT_VIEW'] as const;
+
+/** attribution_spec event types and the window_days each takes (7- and 28-day view windows are deprecated, reference 5.3). */
+export const ATTRIBUTION_WINDOW_DAYS: Record<string, readonly number[]> = {
+  CLICK_THROUGH: [1, 7, 28],
+  VIEW_THROUGH: [1],
+  ENGAGED_VIDEO_VIEW: [1],
 };
 
 export const DEFAULT_GOAL: Record<string, string> = {

@@ -3,6 +3,7 @@
 import type { RequestCtx } from './context';
 import { nonexistingField, parseFields, pickStruct } from './fields';
 import type { Account } from './store';
+import { graphTime } from './clock';
 import { minDailyBudgetCents } from './enums';
 
 type Fixture = Record<string, unknown>;
@@ -85,4 +86,27 @@ export function audienceEdge(ctx: RequestCtx, account: Account): unknown {
 
 export function pageNode(ctx: RequestCtx, id: string): unknown {
   return projectFixture(ctx, { id, name: `Sim Page ${id.slice(-4)}`, category: 'Software', is_published: true }, 'Page');
+}
+
+function pixelFixture(ctx: RequestCtx, id: string): Fixture {
+  return {
+    id,
+    name: `Sim Pixel ${id.slice(-4)}`,
+    code: `<!-- Meta Pixel Code (simulated) --><script>fbq('init', '${id}');</script>`,
+    creation_time: '2026-01-05T10:00:00+0000',
+    last_fired_time: graphTime(ctx.now),
+    is_unavailable: false,
+    data_use_setting: 'ADVERTISING_AND_ANALYTICS',
+  };
+}
+
+/** GET /act_{id}/adspixels: the pixels (datasets) the account owns. */
+export function pixelEdge(ctx: RequestCtx, account: Account): unknown {
+  const ids = [...ctx.world.store.pixels.keys()].filter((id) => ctx.world.store.ownsPixel(account.accountId, id));
+  return { data: ids.map((id) => projectFixture(ctx, pixelFixture(ctx, id), 'AdsPixel')) };
+}
+
+/** GET /{pixel_id}. */
+export function pixelNode(ctx: RequestCtx, id: string): unknown {
+  return projectFixture(ctx, pixelFixture(ctx, id), 'AdsPixel');
 }

@@ -5,7 +5,8 @@
  * Fakes: /{version}/act_{id}/campaigns|adsets|adcreatives|ads|adimages|advideos|insights (create,
  * edge reads with fields/filtering/effective_status/paging), node reads/updates/deletes on /{id},
  * /{id}/insights, /{video}/thumbnails, async insights report runs, batch requests, ad review,
- * video processing, delivery that accrues impressions/clicks/leads over a controllable sim clock,
+ * video processing, delivery that accrues impressions/clicks/leads/purchases over a controllable sim clock
+ * (results per attribution window, arriving late and restating past days), seeded pixels,
  * per-account BUC rate limiting with usage headers, and the exact Graph error envelope.
  *
  * Forcing failures (details in README.md):
@@ -15,7 +16,8 @@
  *   'dev-mode-token' makes creative creation fail with 100/1885183.
  * - version outside acceptedVersions -> 2635.
  * - validation: send what Meta refuses (missing advantage_audience -> 100/1870227, no geo -> 100/1885364,
- *   legacy objective, form value that is not JSON, unknown custom audience, video creative without thumbnail -> 1443226, ...).
+ *   legacy objective, form value that is not JSON, unknown custom audience, video creative without thumbnail -> 1443226,
+ *   a goal or promoted_object outside the objective table, a pixel the account does not own, a bad attribution_spec, ...).
  * - review: disapprovalRate, or put "review=disapprove" / "review=approve" in the ad name.
  * - video processing error: videoErrorRate, or "sim-video-error" in the title / file_url / file name.
  * - rate limits: rateLimit.maxScore small; ad set budget edits: a 5th edit within a sim hour -> 17.

@@ -1,6 +1,7 @@
 // Renders aggregated totals the way the Insights API does: every number a decimal string, ctr as
-// a percentage, actions / cost_per_action_type as [{action_type, value}] lists, ratio fields
-// omitted when their denominator is zero.
+// a percentage, actions / action_values / cost_per_action_type as [{action_type, value}] lists
+// (with a key per requested attribution window: results by their own windows, see conversions.ts),
+// ratio fields omitted when their denominator is zero.
 import type { DayTotals } from './totals';
 
 export const INSIGHT_ID_FIELDS = [
@@ -36,6 +37,8 @@ export const INSIGHT_METRIC_FIELDS = [
   'cpm',
   'cpp',
   'actions',
+  'action_values',
+  'purchase_roas',
   'cost_per_action_type',
   'conversions',
   'video_play_actions',
@@ -56,19 +59,40 @@ const money = (n: number) => String(Math.round(n * 100) / 100);
 const ratio = (n: number) => n.toFixed(6);
 const trimmed = (n: number) => String(Number(n.toFixed(6)));
 
+const PURCHASE_TYPES = ['purchase', 'omni_purchase', 'offsite_conversion.fb_pixel_purchase'];
+
 export interface ActionEntry {
   action_type: string;
   value: string;
   [window: string]: string;
 }
 
-function actionList(pairs: Array<[string, number]>, windows: string[] | undefined): ActionEntry[] {
+/** Result action types and the counter family their per-window values come from. */
+const RESULT_FAMILY: Record<string, string> = {
+  lead: 'lead',
+  'offsite_conversion.fb_pixel_lead': 'lead',
+  purchase: 'purchase',
+  omni_purchase: 'purchase',
+  'offsite_conversion.fb_pixel_purchase': 'purchase',
+};
+
+/**
+ * `pairs` as an action list. Per window: results their own window count (`dda` and `default`
+ * report the ad set's setting, i.e. `value`); other actions are click actions, so click windows
+ * report `value` and view windows 0. `valueFamily` renders action_values from `purchase_value:`.
+ */
+function actionList(pairs: Array<[string, number]>, windows: string[] | undefined, t?: DayTotals, valueFamily = false): ActionEntry[] {
+  const fmt = valueFamily ? money : int;
   return pairs
     .filter(([, v]) => v > 0)
     .map(([action_type, v]) => {
-      const entry: ActionEntry = { action_type, value: int(v) };
-      // Simulated conversions are all click-through within 7 days; view windows report 0.
-      for (const w of windows ?? []) entry[w] = w.endsWith('_view') ? '0' : int(v);
+      const entry: ActionEntry = { action_type, value: fmt(v) };
+      const family = RESULT_FAMILY[action_type];
+      for (const w of windows ?? []) {
+        if (w === 'dda') entry[w] = fmt(v);
+        else if (family && t) entry[w] = fmt(t.conv?.[`${valueFamily ? 'purchase_value' : family}:${w}`] ?? 0);
+        else entry[w] = w.endsWith('_view') || w === '1d_ev' ? '0' : fmt(v);
+      }
       return entry;
     });
 }
@@ -103,6 +127,9 @@ export function metricValue(field: string, t: DayTotals, m: MetricCtx): unknown 
     ['landing_page_view', t.lpv],
     ['lead', t.leads],
     ['offsite_conversion.fb_pixel_lead', t.leads],
+    ['purchase', t.purchases ?? 0],
+    ['omni_purchase', t.purchases ?? 0],
+    ['offsite_conversion.fb_pixel_purchase', t.purchases ?? 0],
     ['page_engagement', t.clicks],
     ['post_engagement', t.clicks],
     ['video_view', t.videoPlays],
@@ -141,11 +168,29 @@ export function metricValue(field: string, t: DayTotals, m: MetricCtx): unknown 
     case 'cpp':
       return ratio((t.spend / reach) * 1000);
     case 'actions': {
-      const list = actionList(actions, m.windows);
+      const list = actionList(actions, m.windows, t);
       return list.length > 0 ? list : undefined;
     }
-    case 'conversions':
-      return t.leads > 0 ? actionList([['offsite_conversion.fb_pixel_lead', t.leads]], m.windows) : undefined;
+    case 'action_values': {
+      const value = t.purchaseValue ?? 0;
+      const list = actionList(
+        PURCHASE_TYPES.map((type) => [type, value]),
+        m.windows,
+        t,
+        true,
+      );
+      return list.length > 0 ? list : undefined;
+    }
+    case 'purchase_roas':
+      return (t.purchaseValue ?? 0) > 0 && t.spend > 0 ? [{ action_type: 'omni_purchase', value: trimmed((t.purchaseValue ?? 0) / t.spend) }] : undefined;
+    case 'conversions': {
+      const pairs: Array<[string, number]> = [
+        ['offsite_conversion.fb_pixel_lead', t.leads],
+        ['offsite_conversion.fb_pixel_purchase', t.purchases ?? 0],
+      ];
+      const list = actionList(pairs, m.windows, t);
+      return list.length > 0 ? list : undefined;
+    }
     case 'cost_per_action_type': {
       const list = actions.filter(([, v]) => v > 0).map(([action_type, v]) => ({ action_type, value: trimmed(t.spend / v) }));
       return list.length > 0 ? list : undefined;

@@ -4,6 +4,7 @@
 // readable by their own id.
 import { dayOf } from './clock';
 import type { RequestCtx } from './context';
+import { attributionSetting } from './conversions';
 import { GraphError, invalidParam } from './errors';
 import { nonexistingField } from './fields';
 import { matches, parseFilters, unsupportedFilter, type FilterRule } from './filtering';
@@ -52,7 +53,7 @@ function idField(field: string, ad: Ad, ctx: RequestCtx): unknown {
     case 'buying_type':
       return campaign?.buying_type ?? 'AUCTION';
     case 'attribution_setting':
-      return '7d_click_1d_view';
+      return attributionSetting(adset);
     default:
       return undefined;
   }

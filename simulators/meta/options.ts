@@ -38,6 +38,21 @@ export interface MetaSimOptions {
   videoChunkBytes?: number;
   trueCtrByHook?: Record<string, number>;
   defaultTrueCtr?: number;
+  /** Meta pixels (datasets) the ad accounts own: a list shared with every ad account (default
+   *  ['1122334455667788']), or ad account -> its pixels. promoted_object.pixel_id must be one of them. */
+  pixelIds?: string[] | Record<string, string[]>;
+  /** Hidden conversion rate per link click of ad sets promoted for a pixel event (LEAD or PURCHASE), by hook. */
+  trueCvrByHook?: Record<string, number>;
+  /** Conversion rate per link click of hooks not in trueCvrByHook (default 0.05). */
+  defaultTrueCvr?: number;
+  /** Conversions happen up to this many sim days after the click or view (default 7), most within the first day. */
+  conversionDelayMaxDays?: number;
+  /** View-through conversions as a share of click-through ones (default 0.15). */
+  viewThroughShare?: number;
+  /** Mean purchase value in account currency (default 60); values are lognormal around it. */
+  averageOrderValue?: number;
+  /** Sigma of the lognormal purchase value (default 0.5). */
+  orderValueSigma?: number;
   /** Range of an ad set's spend on a whole day, as a multiple of its daily budget (default
    *  [0.85, 1.2]); at most Meta's 1.25, so [1.25, 1.25] makes every day the worst day allowed. */
   dailySpendFactor?: [number, number];
@@ -72,6 +87,14 @@ export interface ResolvedOptions {
   videoChunkBytes: number;
   trueCtrByHook: Record<string, number>;
   defaultTrueCtr: number;
+  /** Pixels shared with every account (`shared`) and per account digits (`byAccount`). */
+  pixels: { shared: string[]; byAccount: Record<string, string[]> };
+  trueCvrByHook: Record<string, number>;
+  defaultTrueCvr: number;
+  conversionDelayMaxDays: number;
+  viewThroughShare: number;
+  averageOrderValue: number;
+  orderValueSigma: number;
   dailySpendFactor: [number, number];
   seed: number;
   startTime: Date;
@@ -113,6 +136,13 @@ export function resolveOptions(o: MetaSimOptions = {}): ResolvedOptions {
     videoChunkBytes: o.videoChunkBytes ?? 1_048_576,
     trueCtrByHook: o.trueCtrByHook ?? {},
     defaultTrueCtr: o.defaultTrueCtr ?? 0.01,
+    pixels: pixelOwners(o.pixelIds),
+    trueCvrByHook: o.trueCvrByHook ?? {},
+    defaultTrueCvr: o.defaultTrueCvr ?? 0.05,
+    conversionDelayMaxDays: positive('conversionDelayMaxDays', o.conversionDelayMaxDays ?? 7),
+    viewThroughShare: o.viewThroughShare ?? 0.15,
+    averageOrderValue: positive('averageOrderValue', o.averageOrderValue ?? 60),
+    orderValueSigma: o.orderValueSigma ?? 0.5,
     dailySpendFactor: dailySpendFactor(o.dailySpendFactor),
     seed: o.seed ?? 1,
     startTime: o.startTime ?? new Date(),
@@ -129,6 +159,20 @@ export function resolveOptions(o: MetaSimOptions = {}): ResolvedOptions {
     stateFile: o.stateFile,
     latencyMs: latencyRange(o.latencyMs),
   };
+}
+
+/** The seeded pixel of every account unless told otherwise. */
+export const DEFAULT_PIXEL_ID = '1122334455667788';
+
+function pixelOwners(p: MetaSimOptions['pixelIds']): ResolvedOptions['pixels'] {
+  if (p === undefined) return { shared: [DEFAULT_PIXEL_ID], byAccount: {} };
+  if (Array.isArray(p)) return { shared: p, byAccount: {} };
+  return { shared: [], byAccount: Object.fromEntries(Object.entries(p).map(([a, ids]) => [a.replace(/^act_/, ''), ids])) };
+}
+
+function positive(name: string, v: number): number {
+  if (!(v > 0)) throw new Error(`${name} must be positive, got ${v}`);
+  return v;
 }
 
 function latencyRange(range: [number, number] | undefined): [number, number] | undefined {

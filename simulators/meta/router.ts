@@ -6,9 +6,9 @@ import { createCampaign } from './campaigns';
 import { accountFromSegment, type RequestCtx } from './context';
 import { createCreative } from './creatives';
 import { listEdge } from './edges';
-import { GraphError, unknownPath, unsupportedRequest } from './errors';
+import { missingParam, unknownPath, unsupportedRequest } from './errors';
 import { SPECIAL_TOKENS } from './options';
-import { accountNode, audienceEdge, audienceNode, minimumBudgets, pageNode } from './fixtures';
+import { accountNode, audienceEdge, audienceNode, minimumBudgets, pageNode, pixelEdge, pixelNode } from './fixtures';
 import { parseFields } from './fields';
 import { deleteImage, uploadImages } from './images';
 import { createReportRun, readInsights, readReportRun } from './insights';
@@ -61,6 +61,7 @@ function accountRoute(ctx: RequestCtx, account: Account, edge: string | undefine
   }
   if (ctx.method === 'GET' && edge === 'customaudiences') return { ...base, run: () => audienceEdge(ctx, account) };
   if (ctx.method === 'GET' && edge === 'minimum_budgets') return { ...base, run: () => minimumBudgets() };
+  if (ctx.method === 'GET' && edge === 'adspixels') return { ...base, run: () => pixelEdge(ctx, account) };
   const creator = CREATORS[edge];
   if (ctx.method === 'POST' && creator) return { ...base, run: () => creator(ctx, account) };
   if (ctx.method === 'DELETE' && edge === 'adimages') return { ...base, run: () => deleteImage(ctx, account) };
@@ -125,7 +126,7 @@ function objectRoute(ctx: RequestCtx, obj: SimObject, edge: string | undefined):
 /** GET /debug_token?input_token=: reference §14 (an invalid token answers 200 with is_valid false and an error). */
 function debugToken(ctx: RequestCtx) {
   const token = ctx.params.string('input_token');
-  if (!token) throw new GraphError({ code: 100, message: '(#100) The parameter input_token is required' });
+  if (!token) throw missingParam('input_token');
   const opts = ctx.world.opts;
   const nowS = Math.floor(ctx.world.clock.nowMs() / 1000);
   const base = { app_id: '1000000000000001', type: 'USER', application: 'Meta Ads Master Agent (simulated)', user_id: '100000000000001' };
@@ -160,6 +161,9 @@ export function route(ctx: RequestCtx): Route {
   }
   if (ctx.method === 'GET' && edge === undefined && store.pages.has(node)) {
     return { useCase: 'ads_management', run: () => pageNode(ctx, node) };
+  }
+  if (ctx.method === 'GET' && edge === undefined && store.pixels.has(node)) {
+    return { useCase: 'ads_management', run: () => pixelNode(ctx, node) };
   }
   throw unsupportedRequest(ctx.method, node);
 }

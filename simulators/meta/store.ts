@@ -134,6 +134,10 @@ export class Store {
   readonly accounts = new Map<string, Account>();
   readonly pages = new Set<string>();
   readonly audiences = new Map<string, { id: string; name: string }>();
+  /** Pixel id -> the account digits that own it (seeded; pixels cannot be created through the API here). */
+  readonly pixels = new Map<string, Set<string>>();
+  /** Pixels every ad account owns, also those registered later. */
+  private readonly sharedPixels: string[] = [];
   private lastId: bigint;
 
   constructor(seed: number, accounts: string[], pages: string[], audiences: string[]) {
@@ -142,11 +146,26 @@ export class Store {
     this.register(accounts, pages, audiences);
   }
 
-  /** Adds ad accounts, pages and custom audiences (known ones stay as they are). */
+  /** Pixels: `shared` are owned by every ad account, `byAccount` (account digits -> pixel ids) by one. */
+  seedPixels(shared: string[], byAccount: Record<string, string[]> = {}): void {
+    this.sharedPixels.push(...shared.filter((p) => !this.sharedPixels.includes(p)));
+    for (const p of shared) this.pixels.set(p, new Set([...(this.pixels.get(p) ?? []), ...this.accounts.keys()]));
+    for (const [account, ids] of Object.entries(byAccount)) {
+      for (const p of ids) this.pixels.set(p, new Set([...(this.pixels.get(p) ?? []), account.replace(/^act_/, '')]));
+    }
+  }
+
+  /** Whether the ad account (digits) may use the pixel. */
+  ownsPixel(accountId: string, pixelId: string): boolean {
+    return this.pixels.get(pixelId)?.has(accountId) ?? false;
+  }
+
+  /** Adds ad accounts, pages and custom audiences (known ones stay as they are); new accounts own the shared pixels. */
   register(accounts: string[], pages: string[], audiences: string[]): void {
     for (const a of accounts) {
       const digits = a.replace(/^act_/, '');
       if (!this.accounts.has(digits)) this.accounts.set(digits, { id: `act_${digits}`, accountId: digits, name: `Sim Ad Account ${this.accounts.size + 1}` });
+      for (const p of this.sharedPixels) this.pixels.get(p)?.add(digits);
     }
     pages.forEach((p) => this.pages.add(p));
     for (const id of audiences) if (!this.audiences.has(id)) this.audiences.set(id, { id, name: `Sim Custom Audience ${this.audiences.size + 1}` });

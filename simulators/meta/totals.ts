@@ -8,7 +8,11 @@ export interface DayTotals {
   linkClicks: number;
   outbound: number;
   lpv: number;
+  /** Leads counted under the ad set's attribution setting (what `value` reports). */
   leads: number;
+  /** Purchases counted under the ad set's attribution setting, and their value in dollars. */
+  purchases: number;
+  purchaseValue: number;
   videoPlays: number;
   thruplays: number;
   p25: number;
@@ -16,6 +20,11 @@ export interface DayTotals {
   p75: number;
   p95: number;
   p100: number;
+  /**
+   * Results per attribution window, for `action_attribution_windows`: `lead:7d_click`,
+   * `purchase:1d_view`, `purchase_value:7d_click` (dollars), ... (absent key = 0).
+   */
+  conv: Record<string, number>;
 }
 
 export function emptyTotals(): DayTotals {
@@ -27,6 +36,8 @@ export function emptyTotals(): DayTotals {
     outbound: 0,
     lpv: 0,
     leads: 0,
+    purchases: 0,
+    purchaseValue: 0,
     videoPlays: 0,
     thruplays: 0,
     p25: 0,
@@ -34,10 +45,19 @@ export function emptyTotals(): DayTotals {
     p75: 0,
     p95: 0,
     p100: 0,
+    conv: {},
   };
 }
 
-export function addTotals(into: DayTotals, add: DayTotals): DayTotals {
-  for (const k of Object.keys(into) as Array<keyof DayTotals>) into[k] += add[k];
+type Counter = Exclude<keyof DayTotals, 'conv'>;
+
+/** Adds `add` into `into`; totals restored from an older state file may lack the newer counters. */
+export function addTotals(into: DayTotals, add: Partial<DayTotals>): DayTotals {
+  for (const k of Object.keys(emptyTotals()) as Array<keyof DayTotals>) {
+    if (k === 'conv') continue;
+    into[k as Counter] = (into[k as Counter] ?? 0) + ((add[k as Counter] as number | undefined) ?? 0);
+  }
+  into.conv ??= {};
+  for (const [k, v] of Object.entries(add.conv ?? {})) into.conv[k] = (into.conv[k] ?? 0) + v;
   return into;
 }

@@ -1,7 +1,8 @@
 // POST /{id} updates and DELETE /{id} (reference 4). ARCHIVED objects accept only name and
 // status=DELETED; DELETED is terminal. Ad set budget edits are limited to 4 per rolling hour:
 // the 5th fails with code 17 and blocks budget edits on that ad set for an hour.
-import { checkAdsetBudget, checkGoal, checkPromotedObject, resolveBidStrategy } from './adset-rules';
+import { checkAdsetBudget, checkGoal, resolveBidStrategy } from './adset-rules';
+import { checkAttributionSpec, checkPromotedObject } from './promoted-object';
 import { resolveCreative, sampleReview } from './ads';
 import { specialAdCategories } from './campaigns';
 import { HOUR_MS } from './clock';
@@ -104,7 +105,7 @@ function applyAdSet(ctx: RequestCtx, s: AdSet, apply: boolean): void {
   if (goal !== s.optimization_goal && published) {
     throw invalidParam('The optimization goal of a published ad set cannot be changed.', { subcode: 3260011 });
   }
-  checkGoal(campaign.objective, goal, billing);
+  checkGoal(campaign.objective, goal, billing, s.destination_type);
   const targeting = p.has('targeting') ? validateTargeting(p.json('targeting'), store, ctx.versionNum).targeting : undefined;
   const daily = p.has('daily_budget') ? p.int('daily_budget') || undefined : s.daily_budget;
   const lifetime = p.has('lifetime_budget') ? p.int('lifetime_budget') || undefined : s.lifetime_budget;
@@ -114,8 +115,9 @@ function applyAdSet(ctx: RequestCtx, s: AdSet, apply: boolean): void {
   const strategy = resolveBidStrategy(campaign, p.enumOf('bid_strategy', BID_STRATEGIES) ?? s.bid_strategy, bidAmount);
   checkAdsetBudget(campaign, { billingEvent: billing, daily, lifetime, start, end, bidAmount, now: ctx.now });
   const promoted = p.has('promoted_object') ? p.jsonObject('promoted_object') : s.promoted_object;
-  checkPromotedObject(campaign.objective, goal, promoted);
-  const attribution = p.jsonArray('attribution_spec');
+  checkPromotedObject({ store, accountId: s.accountId }, campaign.objective, goal, promoted);
+  const spec = p.jsonArray('attribution_spec');
+  const attribution = spec && checkAttributionSpec(spec);
   if (!apply) return;
   if (budgetEdit) s.budgetEdits.push(ctx.now);
   Object.assign(s, {

@@ -1,0 +1,1 @@
+ALTER TABLE `performance` ADD `conversion_value_cents` integer;
