@@ -1,10 +1,25 @@
 /**
  * One launched creative in the simulated market: its Meta-side state (review, budget, CPM of the
- * day, clicks not yet reported) and the CreativeEvidence the agent sees, kept up to date tick by
- * tick the way the insights API would report it.
+ * day, clicks and conversions not yet reported) and the CreativeEvidence the agent sees, kept up to
+ * date tick by tick the way the insights API would report it. Conversions (results scenarios) are
+ * credited to the click's date when they show up, days later, so past daily rows grow.
  */
+import type { Rng } from '../learning/random';
 import type { CreativeEvidence, DailyEvidence } from '../learning/types';
-import { ctrAt, DAY_MS, drawClickDelayTicks, drawCpmUsd, poisson, T0_MS, TICK_MS, TICK_PROFILE, TICKS_PER_DAY, type LaunchDraws, type Truth } from './market';
+import {
+  ctrAt,
+  DAY_MS,
+  drawClickDelayTicks,
+  drawConversionDelayTicks,
+  drawCpmUsd,
+  poisson,
+  T0_MS,
+  TICK_MS,
+  TICK_PROFILE,
+  TICKS_PER_DAY,
+  type LaunchDraws,
+  type Truth,
+} from './market';
 
 /** Ticks whose impressions may still get clicks reported (3 h). */
 const PENDING_TICKS = 12;
@@ -29,10 +44,26 @@ export interface SimCreative {
   recent: Float64Array;
   recentSum: number;
   editTicks: number[];
+  /** Conversion stream (results scenarios; null otherwise). */
+  convRng: Rng | null;
+  /** Conversions not yet reported: the tick they show up and the day they are credited to (the click's). */
+  convDueTicks: number[];
+  convDays: number[];
+  /** Earliest due tick among them (Infinity when none). */
+  nextConvTick: number;
 }
 
 /** A creative sent to review at `tick`. */
-export function launchCreative(o: { id: string; hookId: string; hook: number; style?: string; tick: number; budget: number; draws: LaunchDraws }): SimCreative {
+export function launchCreative(o: {
+  id: string;
+  hookId: string;
+  hook: number;
+  style?: string;
+  tick: number;
+  budget: number;
+  draws: LaunchDraws;
+  convRng?: Rng | null;
+}): SimCreative {
   return {
     ev: {
       creativeId: o.id,
@@ -62,6 +93,10 @@ export function launchCreative(o: { id: string; hookId: string; hook: number; st
     recent: new Float64Array(PENDING_TICKS),
     recentSum: 0,
     editTicks: [],
+    convRng: o.convRng ?? null,
+    convDueTicks: [],
+    convDays: [],
+    nextConvTick: Infinity,
   };
 }
 
@@ -90,11 +125,33 @@ export function reveal(c: SimCreative, tick: number, day: number): void {
     c.ev.linkClicks += yesterday;
     rowFor(c, day - 1).linkClicks += yesterday;
   }
+  if (tick >= c.nextConvTick) revealConversions(c, tick);
   if (c.state === 'review' && c.liveTick === tick) {
     c.state = c.draws.rejected ? 'rejected' : 'live';
     c.ev.status = c.draws.rejected ? 'paused' : 'live';
   }
   if (c.state === 'live' || c.state === 'paused') c.ev.matureImpressions = c.ev.impressions - c.recentSum;
+}
+
+/** Reports the conversions due by `tick`, each on its click's daily row (restating that day). */
+function revealConversions(c: SimCreative, tick: number): void {
+  let next = Infinity;
+  let w = 0;
+  for (let i = 0; i < c.convDueTicks.length; i++) {
+    const due = c.convDueTicks[i]!;
+    if (due <= tick) {
+      c.ev.conversions++;
+      rowFor(c, c.convDays[i]!).conversions++;
+    } else {
+      c.convDueTicks[w] = due;
+      c.convDays[w] = c.convDays[i]!;
+      w++;
+      if (due < next) next = due;
+    }
+  }
+  c.convDueTicks.length = w;
+  c.convDays.length = w;
+  c.nextConvTick = next;
 }
 
 /** What one tick of delivery produced. */
@@ -103,9 +160,11 @@ export interface TickDelivery {
   spendCents: number;
   ctr: number;
   clicks: number;
+  /** True conversions of this tick's clicks, whenever they will be reported. */
+  conversions: number;
 }
 
-const NOTHING: TickDelivery = { impressions: 0, spendCents: 0, ctr: 0, clicks: 0 };
+const NOTHING: TickDelivery = { impressions: 0, spendCents: 0, ctr: 0, clicks: 0, conversions: 0 };
 
 /** Delivers one 15-minute tick (budget paced by the daily profile, CPM drawn per day). */
 export function deliver(c: SimCreative, truth: Truth, tick: number, day: number): TickDelivery {
@@ -128,10 +187,20 @@ export function deliver(c: SimCreative, truth: Truth, tick: number, day: number)
   const spend = c.budget * share;
   const ctr = ctrAt(truth, c.hook, tick, c.launchTick, c.draws.fatigueDays);
   const clicks = poisson(c.draws.rng, n * ctr);
+  const cvr = c.convRng ? truth.cvr![c.hook]! : 0;
+  let conversions = 0;
   for (let k = 0; k < clicks; k++) {
     const visibleAt = tick + drawClickDelayTicks(c.draws.rng);
     if (Math.floor(visibleAt / TICKS_PER_DAY) === day) c.pendingToday[visibleAt & 15]!++;
     else c.pendingPrevDay[visibleAt & 15]!++;
+    if (c.convRng && c.convRng.next() < cvr) {
+      // Never reported before its click; credited to the click's (= the impression's) date.
+      const due = Math.max(visibleAt, tick + drawConversionDelayTicks(c.convRng));
+      c.convDueTicks.push(due);
+      c.convDays.push(day);
+      if (due < c.nextConvTick) c.nextConvTick = due;
+      conversions++;
+    }
   }
   c.ev.impressions += n;
   c.ev.spendCents += spend;
@@ -141,5 +210,5 @@ export function deliver(c: SimCreative, truth: Truth, tick: number, day: number)
   row.spendCents += spend;
   c.recentSum += n - c.recent[ring]!;
   c.recent[ring] = n;
-  return { impressions: n, spendCents: spend, ctr, clicks };
+  return { impressions: n, spendCents: spend, ctr, clicks, conversions };
 }

@@ -6,9 +6,9 @@
  */
 import type { Hook } from '../learning/hook-library';
 import { scoreHooks } from '../learning/scoring';
-import type { CreativeEvidence, Decision, PolicyName, SpendCaps } from '../learning/types';
+import type { CreativeEvidence, Decision, Objective, PolicyName, SpendCaps } from '../learning/types';
 import { deliver, launchCreative, reveal, type SimCreative } from './sim-creative';
-import { bestOnDay, ctrAt, DAY_MS, drawLaunch, T0_MS, TICK_MS, TICKS_PER_DAY, worstAtStart, type Truth } from './market';
+import { bestOnDay, bestValueOnDay, conversionRng, ctrAt, DAY_MS, drawLaunch, T0_MS, TICK_MS, TICKS_PER_DAY, worstAtStart, type Truth } from './market';
 
 /** Meta blocks a fifth budget edit on the same ad set within an hour. */
 const META_BUDGET_EDITS_PER_HOUR = 4;
@@ -51,6 +51,14 @@ export interface RunMetrics {
   worstCensored: boolean;
   /** Expected clicks per day (for loss-over-time diagnostics). */
   dailyClicks: number[];
+  /** Results scenarios (0 elsewhere): expected conversions of the impressions bought (impressions × CTR × CVR). */
+  expectedResults: number;
+  /** Conversions drawn for the run's clicks, counted by click, including those reported after the end. */
+  realizedResults: number;
+  /** Conversions Meta had reported by the end of the run. */
+  reportedResults: number;
+  /** Media spend on creatives whose true results per impression (CTR × CVR) was below half the best hook's. */
+  resultsWastedSpendCents: number;
 }
 
 /** Account limits the bench runs with. */
@@ -77,7 +85,8 @@ export function simulate(opts: {
   days: number;
   cycleEveryTicks: number;
   controller: Controller;
-  policy: PolicyName | 'oracle';
+  /** Whose report (scoreHooks) is checked for naming the best hook at the end; null for oracles. */
+  scoring: { policy: PolicyName; objective?: Objective } | null;
 }): RunMetrics {
   const { truth, hooks, slots, days, controller } = opts;
   const caps = benchCaps(slots);
@@ -102,10 +111,16 @@ export function simulate(opts: {
     worstPausedAfterDays: null,
     worstCensored: false,
     dailyClicks: Array.from({ length: days }, () => 0),
+    expectedResults: 0,
+    realizedResults: 0,
+    reportedResults: 0,
+    resultsWastedSpendCents: 0,
   };
+  const cvr = truth.cvr;
   let dayMedia = 0;
   let dayGen = 0;
   let bestCtr = bestOnDay(truth, 0).ctr;
+  let bestValue = bestValueOnDay(truth, 0).value;
   const endTick = days * TICKS_PER_DAY;
 
   for (let tick = 0; tick < endTick; tick++) {
@@ -116,6 +131,7 @@ export function simulate(opts: {
       dayGen = 0;
       for (const c of all) c.ev.spendTodayCents = 0;
       bestCtr = bestOnDay(truth, day).ctr;
+      bestValue = bestValueOnDay(truth, day).value;
     }
 
     // Data that becomes visible now, and reviews that finish now.
@@ -165,7 +181,8 @@ export function simulate(opts: {
           if (hook === undefined) throw new Error(`controller launched unknown hook ${d.hookId}`);
           const draws = drawLaunch(truth.key, m.launches);
           const id = `c${m.launches}`;
-          const c = launchCreative({ id, hookId: d.hookId, hook, style: d.style, tick, budget: caps.adSetDailyBudgetCents, draws });
+          const convRng = cvr ? conversionRng(truth.key, m.launches) : null;
+          const c = launchCreative({ id, hookId: d.hookId, hook, style: d.style, tick, budget: caps.adSetDailyBudgetCents, draws, convRng });
           all.push(c);
           evidence.push(c.ev);
           currentBudgets[id] = c.budget;
@@ -192,6 +209,12 @@ export function simulate(opts: {
       m.realizedClicks += t.clicks;
       m.mediaSpendCents += t.spendCents;
       if (t.ctr < 0.7 * bestCtr) m.wastedSpendCents += t.spendCents;
+      if (cvr) {
+        const value = t.ctr * cvr[c.hook]!;
+        m.expectedResults += t.impressions * value;
+        m.realizedResults += t.conversions;
+        if (value < 0.5 * bestValue) m.resultsWastedSpendCents += t.spendCents;
+      }
       dayMedia += t.spendCents;
     }
   }
@@ -203,9 +226,11 @@ export function simulate(opts: {
     m.worstCensored = worstPausedTick < 0;
     m.worstPausedAfterDays = (until - worstFirstLaunch) / TICKS_PER_DAY;
   }
-  if (opts.policy !== 'oracle') {
-    const scores = scoreHooks({ hooks, evidence, nowMs: T0_MS + endTick * TICK_MS, policy: opts.policy });
-    const trueBest = bestOnDay(truth, days - 1).hook;
+  m.reportedResults = evidence.reduce((s, ev) => s + ev.conversions, 0);
+  if (opts.scoring) {
+    const scores = scoreHooks({ hooks, evidence, nowMs: T0_MS + endTick * TICK_MS, policy: opts.scoring.policy, objective: opts.scoring.objective });
+    // The best hook by CTR, or by results per impression in the results scenarios.
+    const trueBest = bestValueOnDay(truth, days - 1).hook;
     m.namedBestCorrect = scores.bestHookId !== null && hookIndex.get(scores.bestHookId) === trueBest;
   }
   return m;
