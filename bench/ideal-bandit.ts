@@ -17,14 +17,38 @@
  * `--days 15` is the abrupt scenario's situation: every hook's CTR is redrawn at day 15, so each
  * half is a fresh 15-day problem, before counting the time it takes to notice the change.
  *
- *   npx tsx bench/ideal-bandit.ts [--instances 400] [--days 30]
+ * `--ctr-scale 0.3` puts the hooks' mean CTR at 0.3 % with the same relative spread (as HookBench's
+ * `--ctr-scale`), to see how much harder a market of rarer clicks is for any policy.
+ *
+ * `--objective results` is the same for results (HookBench's results scenarios: every hook also has
+ * a conversion rate per click, CVR ~ Beta(4, 46) clipped to 2–20 %, independent of the CTR, opposed
+ * to it or aligned with it), with conversions seen at once: Thompson sampling on CTR alone against
+ * Thompson sampling on CTR × CVR (both priors known), measured in results. What the second gains
+ * over the first here bounds what any conversion model can gain in that market with that many
+ * decisions and that few conversions.
+ *
+ *   npx tsx bench/ideal-bandit.ts [--instances 400] [--days 30] [--ctr-scale 1] [--objective clicks|results]
  */
 import { parseArgs } from 'node:util';
+import { rescaleStrength } from '../learning/prior';
 import { createRng, type Rng } from '../learning/random';
+import { drawCvrs, RESULT_SCENARIOS, type ResultScenario } from './market';
 
 const HOOKS = 12;
-const PRIOR = { alpha: 6.2, beta: 612 };
+const BASE_PRIOR = { alpha: 6.2, beta: 612 };
+let PRIOR = BASE_PRIOR;
+
+/** The base prior's relative spread around `scale` times its mean. */
+function scaledPrior(scale: number): { alpha: number; beta: number } {
+  const strength = BASE_PRIOR.alpha + BASE_PRIOR.beta;
+  const mean = BASE_PRIOR.alpha / strength;
+  const s = rescaleStrength(strength, mean, mean * scale);
+  return { alpha: mean * scale * s, beta: (1 - mean * scale) * s };
+}
 const SLOT_DAY = 500; // one $5 slot-day at $10 CPM
+/** Results mode: the true CVR prior (HookBench's), and Thompson draws shrunk by 0.5 (the best shrink here with 6 slots). */
+const CVR_PRIOR = { alpha: 4, beta: 46 };
+const SHRINK_RESULTS = 0.5;
 
 const SHRINK = { thompson: 1, 'thompson (draws ×0.5)': 0.5, 'thompson (draws ×0.4)': 0.4, 'thompson (draws ×0.3)': 0.3 };
 type Policy = keyof typeof SHRINK | 'greedy' | 'epsilon-greedy 0.2' | 'full-information bound';
@@ -53,10 +77,19 @@ function pick(policy: Policy, a: number[], b: number[], rng: Rng): number {
 }
 
 function main() {
-  const { values } = parseArgs({ options: { instances: { type: 'string', default: '400' }, days: { type: 'string', default: '30' } } });
+  const { values } = parseArgs({
+    options: {
+      instances: { type: 'string', default: '400' },
+      days: { type: 'string', default: '30' },
+      'ctr-scale': { type: 'string', default: '1' },
+      objective: { type: 'string', default: 'clicks' },
+    },
+  });
+  if (values.objective === 'results') return resultsMain(Number(values.instances), Number(values.days));
   const instances = Number(values.instances);
   const days = Number(values.days);
-  console.log(`${days} days; clicks lost vs oracle, % (mean ± se over ${instances} instances)\n`);
+  PRIOR = scaledPrior(Number(values['ctr-scale']));
+  console.log(`${days} days; true CTRs ~ Beta(${PRIOR.alpha.toFixed(2)}, ${PRIOR.beta.toFixed(0)}); clicks lost vs oracle, % (mean ± se over ${instances} instances)\n`);
   console.log('| slots | policy | decided per slot-day | decided per quarter day |\n|---:|---|---:|---:|');
   for (const slots of [2, 6]) {
     for (const policy of POLICIES) {
@@ -105,3 +138,74 @@ function runInstance(policy: Policy, slots: number, batch: number, days: number,
 }
 
 main();
+
+
+/** Results mode: % more results per dollar for Thompson on CTR × CVR than on CTR alone, and both policies' loss against the oracle. */
+function resultsMain(instances: number, days: number) {
+  console.log(`${days} days; results (conversions) per dollar, frictionless, conversions seen at once (mean ± se over ${instances} instances)\n`);
+  console.log('| scenario | slots | results lost vs oracle, CTR-only % | results lost vs oracle, CTR × CVR % | CTR × CVR vs CTR-only, results per $ |\n|---|---:|---:|---:|---:|');
+  for (const scenario of RESULT_SCENARIOS) {
+    for (const slots of [2, 6]) {
+      const lostCtr: number[] = [];
+      const lostRes: number[] = [];
+      let sumCtr = 0;
+      let sumRes = 0;
+      for (let i = 0; i < instances; i++) {
+        const truthRng = createRng(`ideal-results/${i}`);
+        const ctr = Array.from({ length: HOOKS }, () => truthRng.beta(PRIOR.alpha, PRIOR.beta));
+        const cvr = [...drawCvrs(scenario as ResultScenario, ctr, `ideal-results/${i}`)];
+        const oracle = days * slots * SLOT_DAY * Math.max(...ctr.map((c, h) => c * cvr[h]!));
+        const a = runResults(false, ctr, cvr, slots, days, i);
+        const b = runResults(true, ctr, cvr, slots, days, i);
+        lostCtr.push((100 * (oracle - a)) / oracle);
+        lostRes.push((100 * (oracle - b)) / oracle);
+        sumCtr += a;
+        sumRes += b;
+      }
+      const cell = (xs: number[], k = 1) => {
+        const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+        const se = Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (xs.length - 1) / xs.length);
+        return `${(k * mean).toFixed(1)} ± ${(k * se).toFixed(1)}`;
+      };
+      // Same spend for both, so results per dollar compare as total results.
+      const ratio = `${(100 * (sumRes / sumCtr - 1)).toFixed(1)} %`;
+      console.log(`| ${scenario} | ${slots} | ${cell(lostCtr)} | ${cell(lostRes)} | ${ratio} |`);
+    }
+  }
+}
+
+/** Expected results of one run, redeciding every slot-day; `useCvr` draws CVRs too. */
+function runResults(useCvr: boolean, ctr: number[], cvr: number[], slots: number, days: number, i: number): number {
+  const rng = createRng(`ideal-results/${i}/${useCvr}`);
+  const a = Array<number>(HOOKS).fill(PRIOR.alpha);
+  const b = Array<number>(HOOKS).fill(PRIOR.beta);
+  const ca = Array<number>(HOOKS).fill(CVR_PRIOR.alpha);
+  const cb = Array<number>(HOOKS).fill(CVR_PRIOR.beta);
+  let expected = 0;
+  for (let day = 0; day < days; day++) {
+    for (let s = 0; s < slots; s++) {
+      let best = 0;
+      let bestValue = -Infinity;
+      for (let h = 0; h < HOOKS; h++) {
+        const m = a[h]! / (a[h]! + b[h]!);
+        let v = m + SHRINK_RESULTS * (rng.beta(a[h]!, b[h]!) - m);
+        if (useCvr) {
+          const mc = ca[h]! / (ca[h]! + cb[h]!);
+          v *= mc + SHRINK_RESULTS * (rng.beta(ca[h]!, cb[h]!) - mc);
+        }
+        if (v > bestValue) {
+          bestValue = v;
+          best = h;
+        }
+      }
+      const clicks = binomial(rng, SLOT_DAY, ctr[best]!);
+      const conversions = binomial(rng, clicks, cvr[best]!);
+      expected += SLOT_DAY * ctr[best]! * cvr[best]!;
+      a[best]! += clicks;
+      b[best]! += SLOT_DAY - clicks;
+      ca[best]! += conversions;
+      cb[best]! += clicks - conversions;
+    }
+  }
+  return expected;
+}

@@ -142,7 +142,7 @@ export function drawTruth(scenario: Scenario, days: number, instanceKey: string,
  * (`independent`) or sorted and handed out by CTR rank, the lowest CVR to the highest CTR
  * (`clickbait`) or the highest CVR to the highest CTR (`aligned`).
  */
-function drawCvrs(scenario: ResultScenario, ctrs: number[], instanceKey: string): Float64Array {
+export function drawCvrs(scenario: ResultScenario, ctrs: number[], instanceKey: string): Float64Array {
   const rng = createRng(`${instanceKey}/cvr`);
   const draws = Array.from({ length: ctrs.length }, () => Math.min(Math.max(rng.beta(CVR_A, CVR_B), CVR_MIN), CVR_MAX));
   if (scenario === 'independent') return Float64Array.from(draws);

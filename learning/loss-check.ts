@@ -44,7 +44,7 @@ export function lossCheck(model: LearningModel, creatives: CreativeState[], rng:
   const ownIndex = creatives.map((c) => hooks.findIndex((h) => h.hook.id === c.evidence.hookId));
   const sample = new Float64Array(hooks.length);
   const ctrSample = new Float64Array(hooks.length);
-  /** A creative's value per dollar: its CTR draw × its hook's conversion draw × its own price. */
+  /** A creative's value per dollar: its CTR draw × its hook's conversion rate × its own price. */
   const ownValue = (ownCtr: number, c: CreativeState, o: number): number => {
     const f = c.results!;
     if (o < 0 || ctrSample[o]! <= 0) return valueMean(ownCtr, f);
@@ -68,6 +68,8 @@ export function lossCheck(model: LearningModel, creatives: CreativeState[], rng:
     let top = -1;
     let topValue = -Infinity;
     let secondValue = -Infinity;
+    let winner = -1;
+    let bestFull = -Infinity;
     for (let h = 0; h < hooks.length; h++) {
       const p = hooks[h]!.posterior;
       // Hook draws are tempered like the chooser's (explorationScale), so untested hooks' optimism
@@ -75,22 +77,32 @@ export function lossCheck(model: LearningModel, creatives: CreativeState[], rng:
       const ctr = p.mean + temper * (rng.beta(p.alpha, p.beta) - p.mean);
       ctrSample[h] = ctr;
       const results = hooks[h]!.results;
-      const v = results ? drawValue(ctr, results, rng, temper) : ctr;
+      // Results objectives: the comparison takes every hook's conversion rate at its posterior
+      // mean. Drawing it too multiplies the optimism of "the unknown best of a dozen untried
+      // hooks" by the spread of a second prior, and in HookBench that paused decent creatives
+      // for exploration the chooser (which does draw conversion rates) would do anyway.
+      const v = results ? valueMean(ctr, results) : ctr;
       sample[h] = v;
       if (v > topValue) {
         secondValue = topValue;
         topValue = v;
         top = h;
       } else if (v > secondValue) secondValue = v;
+      // P(best), behind budget raises, keeps the conversion rate's uncertainty.
+      const full = results ? drawValue(ctr, results, rng, temper) : v;
+      if (full > bestFull) {
+        bestFull = full;
+        winner = h;
+      }
     }
-    if (top >= 0) wins[top]! += 1;
+    if (winner >= 0) wins[winner]! += 1;
     for (let i = 0; i < creatives.length; i++) {
       const c = creatives[i]!;
       // The creative's posterior is about it when fresh; its fatigue factor brings it to today.
       const ownCtr = rng.beta(c.posterior.alpha, c.posterior.beta) * c.fatigueFactor;
       const o = ownIndex[i]!;
-      // Results objectives: the creative converts like its hook, so it shares its hook's
-      // conversion draw (ratio of the hook's value to its CTR draw) and is priced on its own CPM.
+      // Results objectives: the creative converts like its hook (the ratio of the hook's value to
+      // its CTR draw) and is priced on its own CPM.
       const own = c.results ? ownValue(ownCtr, c, o) : ownCtr;
       const bestOther = o === top ? secondValue : topValue;
       // The own hook's posterior says what a *fresh* creative of it would do, so an aging

@@ -105,7 +105,7 @@ export const DEFAULT_PARAMS: PolicyParams = {
   dayStartWindowHours: 1,
   conversionFallbackPrior: { alpha: 2, beta: 23 },
   conversionDelayMeanHours: 24,
-  cpmPseudoDollars: 5,
+  cpmPseudoDollars: 50,
   valuePseudoResults: 3,
 };
 

@@ -92,7 +92,7 @@ export function scoreHooks(input: ScoreHooksInput): ScoreHooksResult {
       status: c.evidence.status,
       ageHours: c.ageHours,
       fatigueFactor: c.fatigueFactor,
-      ...armScore(c.posterior, t, c.judgedImpressions, c.judgedImpressions >= params.impressionFloor),
+      ...armScore(c.posterior, t, c.judgedImpressions, c.judgedImpressions >= model.params.impressionFloor),
       ...resultScore(c.posterior.mean * c.fatigueFactor, c.results),
     };
   });
@@ -120,7 +120,7 @@ export function scoreHooks(input: ScoreHooksInput): ScoreHooksResult {
     angles: groupScores(model, (h) => [h.angle]),
     styles: groupScores(model, null),
     bestHookId,
-    impressionFloor: params.impressionFloor,
+    impressionFloor: model.params.impressionFloor,
   };
 }
 
