@@ -89,7 +89,9 @@ function main() {
   const instances = Number(values.instances);
   const days = Number(values.days);
   PRIOR = scaledPrior(Number(values['ctr-scale']));
-  console.log(`${days} days; true CTRs ~ Beta(${PRIOR.alpha.toFixed(2)}, ${PRIOR.beta.toFixed(0)}); clicks lost vs oracle, % (mean ± se over ${instances} instances)\n`);
+  console.log(
+    `${days} days; true CTRs ~ Beta(${PRIOR.alpha.toFixed(2)}, ${PRIOR.beta.toFixed(0)}); clicks lost vs oracle, % (mean ± se over ${instances} instances)\n`,
+  );
   console.log('| slots | policy | decided per slot-day | decided per quarter day |\n|---:|---|---:|---:|');
   for (const slots of [2, 6]) {
     for (const policy of POLICIES) {
@@ -139,11 +141,12 @@ function runInstance(policy: Policy, slots: number, batch: number, days: number,
 
 main();
 
-
 /** Results mode: % more results per dollar for Thompson on CTR × CVR than on CTR alone, and both policies' loss against the oracle. */
 function resultsMain(instances: number, days: number) {
   console.log(`${days} days; results (conversions) per dollar, frictionless, conversions seen at once (mean ± se over ${instances} instances)\n`);
-  console.log('| scenario | slots | results lost vs oracle, CTR-only % | results lost vs oracle, CTR × CVR % | CTR × CVR vs CTR-only, results per $ |\n|---|---:|---:|---:|---:|');
+  console.log(
+    '| scenario | slots | results lost vs oracle, CTR-only % | results lost vs oracle, CTR × CVR % | CTR × CVR vs CTR-only, results per $ |\n|---|---:|---:|---:|---:|',
+  );
   for (const scenario of RESULT_SCENARIOS) {
     for (const slots of [2, 6]) {
       const lostCtr: number[] = [];
