@@ -43,14 +43,8 @@ export interface DecideActionsInput {
 export function decideActions(input: DecideActionsInput): Decision[] {
   const policy = input.policy ?? DEFAULT_POLICY;
   const params = resolveParams(policy, input.params);
-  const model = buildModel({
-    hooks: input.hooks,
-    evidence: input.evidence,
-    nowMs: input.nowMs,
-    params,
-    objective: input.objective,
-    attribution: input.attribution,
-  });
+  // The input carries the model's fields (hooks, evidence, nowMs, objective, attribution); params resolved.
+  const model = buildModel({ ...input, params });
   return decideFromModel(model, policy, input);
 }
 

@@ -70,14 +70,8 @@ export interface PosteriorSnapshot {
 export function chooseHooks(input: ChooseHooksInput): ChooseHooksResult {
   const policy = input.policy ?? DEFAULT_POLICY;
   const params = resolveParams(policy, input.params);
-  const model = buildModel({
-    hooks: input.hooks,
-    evidence: input.evidence,
-    nowMs: input.nowMs,
-    params,
-    objective: input.objective,
-    attribution: input.attribution,
-  });
+  // The input carries the model's fields (hooks, evidence, nowMs, objective, attribution); params resolved.
+  const model = buildModel({ ...input, params });
   return chooseFromModel(model, policy, input.count, input.seed, input.format);
 }
 

@@ -28,14 +28,8 @@ export interface PlanCycleResult {
 export function planCycle(input: PlanCycleInput): PlanCycleResult {
   const policy = input.policy ?? DEFAULT_POLICY;
   const params = resolveParams(policy, input.params);
-  const model = buildModel({
-    hooks: input.hooks,
-    evidence: input.evidence,
-    nowMs: input.nowMs,
-    params,
-    objective: input.objective,
-    attribution: input.attribution,
-  });
+  // The input carries the model's fields (hooks, evidence, nowMs, objective, attribution); params resolved.
+  const model = buildModel({ ...input, params });
   const actions = decideFromModel(model, policy, input);
   const launch = actions.find((d) => d.kind === 'launch');
   if (!launch || !launch.count) return { decisions: actions, choice: null };

@@ -54,14 +54,8 @@ interface RawTotals {
 /** Scores hooks and creatives (Beta posteriors on CTR and conversion rate, bounds, costs, P(best)). */
 export function scoreHooks(input: ScoreHooksInput): ScoreHooksResult {
   const params = resolveParams(input.policy ?? DEFAULT_POLICY, input.params);
-  const model = buildModel({
-    hooks: input.hooks,
-    evidence: input.evidence,
-    nowMs: input.nowMs,
-    params,
-    objective: input.objective,
-    attribution: input.attribution,
-  });
+  // The input carries the model's fields (hooks, evidence, nowMs, objective, attribution); params resolved.
+  const model = buildModel({ ...input, params });
   const raw = new Map<string, RawTotals>();
   for (const ev of input.evidence) {
     const t = raw.get(ev.hookId) ?? emptyTotals();
