@@ -297,6 +297,26 @@ describe('results of ad sets promoted for a pixel event', () => {
     expect(sum(pixelLeads, '1d_view')).toBeGreaterThan(0);
   });
 
+  it('refuses insights windows Meta does not know, and reads "default" as 7-day click and 1-day view', async () => {
+    const s = await sim({ trueCtrByHook: { steady: 0.02 }, defaultTrueCvr: 0.2 });
+    const { adId } = await launch(s, 'OUTCOME_LEADS', {
+      optimization_goal: 'OFFSITE_CONVERSIONS',
+      promoted_object: promoted('LEAD'),
+      attribution_spec: attribution(7, 1),
+    });
+    s.advance(3 * DAY);
+    const ask = (windows: string) => graph(s, 'GET', `/${adId}/insights`, { fields: 'actions', time_increment: '1', action_attribution_windows: windows });
+    for (const bad of ['["3d_click"]', '["7d_click","14d_view"]', '7d_click,30d_click', '["7D_CLICK"]']) {
+      expectGraphError(await ask(bad), 100, /action_attribution_windows must contain only \{1d_click, .*default\}/);
+    }
+    expectGraphError(await ask('["7d_click"'), 100, /action_attribution_windows/);
+    const named = await ask('["7d_click","1d_view"]');
+    const byDefault = await ask('["default"]');
+    expect(byDefault.status).toBe(200);
+    expect(byDefault.body.data).toEqual(named.body.data);
+    expect(byDefault.body.data.some((r: Json) => action(r, 'offsite_conversion.fb_pixel_lead', '7d_click') > 0)).toBe(true);
+  });
+
   it('reports purchases with their value and ROAS for a sales ad set', async () => {
     const s = await sim({ trueCtrByHook: { steady: 0.02 }, defaultTrueCvr: 0.1, averageOrderValue: 80 });
     const sale = await launch(s, 'OUTCOME_SALES', { optimization_goal: 'VALUE', promoted_object: promoted('PURCHASE'), attribution_spec: attribution(7, 1) });
