@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideActions } from '../../learning/actions';
+import { decideActions, type DecideActionsInput } from '../../learning/actions';
 import { committedSpendCents, launchCapacity, launchCapacityDetail } from '../../learning/capacity';
 import { planCycle } from '../../learning/cycle';
 import { findingTexts } from '../../learning/findings';
@@ -17,20 +17,14 @@ const issueExample = { impressionFloor: 1000, minAgeHours: 24 };
 
 const pauses = (ds: Decision[]) => ds.filter((d) => d.kind === 'pause');
 
+/** decideActions on three hooks, the fixtures' caps and no budget history; `over` replaces any of these. */
+const decide = (evidence: CreativeEvidence[], over: Partial<DecideActionsInput> = {}) =>
+  decideActions({ hooks: hooks(3), evidence, nowMs: NOW, caps: caps(), budgetEditsLastHour: {}, currentBudgets: {}, seed: 's', policy: 'thompson', ...over });
+
 describe('pausing losers', () => {
   it('pauses a clear loser once it has passed the floor and the minimum age, with the evidence in the audit snapshot', () => {
     const loser = creative('loser', 'h2', 1800, 2, { ageHours: 48 });
-    const ds = decideActions({
-      hooks: hooks(3),
-      evidence: [...leaders, loser],
-      nowMs: NOW,
-      caps: caps(),
-      budgetEditsLastHour: {},
-      currentBudgets: {},
-      seed: 'c1',
-      params: issueExample,
-      policy: 'thompson',
-    });
+    const ds = decide([...leaders, loser], { seed: 'c1', params: issueExample });
     const [p] = pauses(ds);
     expect(p?.creativeId).toBe('loser');
     expect(p!.probability).toBeGreaterThan(0.9);
@@ -53,17 +47,7 @@ describe('pausing losers', () => {
         const mature = Math.floor(impressions * rng.next());
         // Zero or near-zero clicks: the strongest possible case for pausing.
         const loser = creative('x', 'h2', impressions, rng.int(2), { ageHours, matureImpressions: mature });
-        const ds = decideActions({
-          hooks: hooks(3),
-          evidence: [...leaders, loser],
-          nowMs: NOW,
-          caps: caps(),
-          budgetEditsLastHour: {},
-          currentBudgets: {},
-          seed: `t${trial}`,
-          params,
-          policy: 'thompson',
-        });
+        const ds = decide([...leaders, loser], { seed: `t${trial}`, params });
         const p = pauses(ds).find((d) => d.creativeId === 'x');
         if (p) {
           expect(p.snapshot.judgedImpressions!).toBeGreaterThanOrEqual(floor);
@@ -73,66 +57,17 @@ describe('pausing losers', () => {
     }
     // And the guards are what stopped it: just under either threshold, no pause; past both, pause.
     const under = (o: Partial<CreativeEvidence> & { ageHours?: number }) =>
-      pauses(
-        decideActions({
-          hooks: hooks(3),
-          evidence: [...leaders, creative('x', 'h2', 999, 0, o)],
-          nowMs: NOW,
-          caps: caps(),
-          budgetEditsLastHour: {},
-          currentBudgets: {},
-          seed: 's',
-          params: issueExample,
-          policy: 'thompson',
-        }),
-      );
+      pauses(decide([...leaders, creative('x', 'h2', 999, 0, o)], { params: issueExample }));
     expect(under({ ageHours: 100 })).toHaveLength(0);
     const young = creative('x', 'h2', 5000, 1, { ageHours: 23.9 });
-    expect(
-      pauses(
-        decideActions({
-          hooks: hooks(3),
-          evidence: [...leaders, young],
-          nowMs: NOW,
-          caps: caps(),
-          budgetEditsLastHour: {},
-          currentBudgets: {},
-          seed: 's',
-          params: issueExample,
-          policy: 'thompson',
-        }),
-      ),
-    ).toHaveLength(0);
+    expect(pauses(decide([...leaders, young], { params: issueExample }))).toHaveLength(0);
     const old = { ...young, launchedAtMs: NOW - 24 * HOUR };
-    expect(
-      pauses(
-        decideActions({
-          hooks: hooks(3),
-          evidence: [...leaders, old],
-          nowMs: NOW,
-          caps: caps(),
-          budgetEditsLastHour: {},
-          currentBudgets: {},
-          seed: 's',
-          params: issueExample,
-          policy: 'thompson',
-        }),
-      ),
-    ).toHaveLength(1);
+    expect(pauses(decide([...leaders, old], { params: issueExample }))).toHaveLength(1);
   });
 
   it('keeps a creative that is not clearly worse, and says why', () => {
     const fine = creative('ok', 'h2', 3000, 58, { ageHours: 72 });
-    const ds = decideActions({
-      hooks: hooks(3),
-      evidence: [...leaders, fine],
-      nowMs: NOW,
-      caps: caps(),
-      budgetEditsLastHour: {},
-      currentBudgets: {},
-      seed: 's',
-      policy: 'thompson',
-    });
+    const ds = decide([...leaders, fine]);
     const keep = ds.find((d) => d.creativeId === 'ok')!;
     expect(keep.kind).toBe('keep');
     expect(keep.reason).toMatch(/not clearly worse/);
@@ -142,31 +77,11 @@ describe('pausing losers', () => {
     // Two slots, both spent most of today: pausing now frees nothing a replacement could use.
     const tight = caps({ maxLiveAds: 2, dailySpendCapCents: 1350 });
     const busy = [{ ...leaders[0]!, spendTodayCents: 300 }, creative('loser', 'h2', 1800, 2, { ageHours: 48, spendTodayCents: 300 })];
-    const midday = decideActions({
-      hooks: hooks(3),
-      evidence: busy,
-      nowMs: DAY_START + 12 * HOUR,
-      dayStartMs: DAY_START,
-      caps: tight,
-      budgetEditsLastHour: {},
-      currentBudgets: {},
-      seed: 's',
-      policy: 'thompson',
-    });
+    const midday = decide(busy, { nowMs: DAY_START + 12 * HOUR, dayStartMs: DAY_START, caps: tight });
     expect(pauses(midday)).toHaveLength(0);
     expect(midday.find((d) => d.creativeId === 'loser')!.reason).toMatch(/day start/);
     const fresh = busy.map((e) => ({ ...e, spendTodayCents: 0 }));
-    const dawn = decideActions({
-      hooks: hooks(3),
-      evidence: fresh,
-      nowMs: DAY_START + 10 * 60_000,
-      dayStartMs: DAY_START,
-      caps: tight,
-      budgetEditsLastHour: {},
-      currentBudgets: {},
-      seed: 's',
-      policy: 'thompson',
-    });
+    const dawn = decide(fresh, { nowMs: DAY_START + 10 * 60_000, dayStartMs: DAY_START, caps: tight });
     expect(pauses(dawn).map((d) => d.creativeId)).toEqual(['loser']);
     expect(dawn.some((d) => d.kind === 'launch' && d.count === 1)).toBe(true);
   });
@@ -316,29 +231,11 @@ describe('caps', () => {
   it('raises a clear winner when there is spare budget, within Meta’s edit limit and the max budget', () => {
     const evidence = [creative('w', 'h0', 40_000, 1600, { ageHours: 200 }), creative('l', 'h1', 40_000, 400, { ageHours: 200, status: 'paused' })];
     const roomy = caps({ maxLiveAds: 1, dailySpendCapCents: 5000 });
-    const ds = decideActions({
-      hooks: hooks(2),
-      evidence,
-      nowMs: NOW,
-      caps: roomy,
-      budgetEditsLastHour: {},
-      currentBudgets: { w: 500 },
-      seed: 's',
-      policy: 'thompson',
-    });
+    const ds = decide(evidence, { hooks: hooks(2), caps: roomy, currentBudgets: { w: 500 } });
     const scale = ds.find((d) => d.kind === 'scale')!;
     expect(scale).toMatchObject({ creativeId: 'w', fromBudgetCents: 500, toBudgetCents: 600 });
     expect(scale.probability).toBeGreaterThan(0.9);
-    const blocked = decideActions({
-      hooks: hooks(2),
-      evidence,
-      nowMs: NOW,
-      caps: roomy,
-      budgetEditsLastHour: { w: 1 },
-      currentBudgets: { w: 500 },
-      seed: 's',
-      policy: 'thompson',
-    });
+    const blocked = decide(evidence, { hooks: hooks(2), caps: roomy, budgetEditsLastHour: { w: 1 }, currentBudgets: { w: 500 } });
     expect(blocked.some((d) => d.kind === 'scale')).toBe(false);
   });
 });
