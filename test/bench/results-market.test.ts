@@ -265,28 +265,19 @@ describe('Done-when arithmetic', () => {
     const results: InstanceResult[] = [];
     for (let i = 0; i < 10; i++) {
       const jitter = 1 + 0.01 * (i % 3);
-      results.push({
-        scenario: 'clickbait',
-        slots: 2,
-        instance: i,
-        ctrScale: 1,
-        metrics: {
-          'oracle-results': metrics({ expectedResults: 20 }),
-          'ctr-only': metrics({ expectedResults: 10 * jitter }),
-          'cpr-thompson': metrics({ expectedResults: 12.5 * jitter }),
-        },
-      });
-      results.push({
-        scenario: 'aligned',
-        slots: 2,
-        instance: i,
-        ctrScale: 1,
-        metrics: {
-          'oracle-results': metrics({ expectedResults: 20 }),
-          'ctr-only': metrics({ expectedResults: 10 * jitter }),
-          'cpr-thompson': metrics({ expectedResults: 9.5 * jitter, capViolations: i === 0 ? 1 : 0 }),
-        },
-      });
+      // cpr-thompson 25 % ahead where clicks mislead, 5 % behind (and one cap violation) where they agree.
+      for (const [scenario, cpr] of [
+        ['clickbait', metrics({ expectedResults: 12.5 * jitter })],
+        ['aligned', metrics({ expectedResults: 9.5 * jitter, capViolations: i === 0 ? 1 : 0 })],
+      ] as const) {
+        results.push({
+          scenario,
+          slots: 2,
+          instance: i,
+          ctrScale: 1,
+          metrics: { 'oracle-results': metrics({ expectedResults: 20 }), 'ctr-only': metrics({ expectedResults: 10 * jitter }), 'cpr-thompson': cpr },
+        });
+      }
     }
     const rows = summariseResults(results, ['oracle-results', 'ctr-only', 'cpr-thompson']);
     const lost = rows.find((r) => r.scenario === 'clickbait' && r.policy === 'ctr-only')!;
