@@ -49,6 +49,8 @@ const SLOT_DAY = 500; // one $5 slot-day at $10 CPM
 /** Results mode: the true CVR prior (HookBench's), and Thompson draws shrunk by 0.5 (the best shrink here with 6 slots). */
 const CVR_PRIOR = { alpha: 4, beta: 46 };
 const SHRINK_RESULTS = 0.5;
+/** Results mode, last column: conversion draws shrunk apart, as the shipped conversionExplorationScale does. */
+const SHRINK_CVR_APART = 0.3;
 
 const SHRINK = { thompson: 1, 'thompson (draws ×0.5)': 0.5, 'thompson (draws ×0.4)': 0.4, 'thompson (draws ×0.3)': 0.3 };
 type Policy = keyof typeof SHRINK | 'greedy' | 'epsilon-greedy 0.2' | 'full-information bound';
@@ -145,7 +147,7 @@ main();
 function resultsMain(instances: number, days: number) {
   console.log(`${days} days; results (conversions) per dollar, frictionless, conversions seen at once (mean ± se over ${instances} instances)\n`);
   console.log(
-    '| scenario | slots | results lost vs oracle, CTR-only % | results lost vs oracle, CTR × CVR % | CTR × CVR vs CTR-only, results per $ |\n|---|---:|---:|---:|---:|',
+    `| scenario | slots | results lost vs oracle, CTR-only % | results lost vs oracle, CTR × CVR % | CTR × CVR vs CTR-only, results per $ | same, conversion draws ×${SHRINK_CVR_APART} |\n|---|---:|---:|---:|---:|---:|`,
   );
   for (const scenario of RESULT_SCENARIOS) {
     for (const slots of [2, 6]) {
@@ -153,6 +155,7 @@ function resultsMain(instances: number, days: number) {
       const lostRes: number[] = [];
       let sumCtr = 0;
       let sumRes = 0;
+      let sumApart = 0;
       for (let i = 0; i < instances; i++) {
         const truthRng = createRng(`ideal-results/${i}`);
         const ctr = Array.from({ length: HOOKS }, () => truthRng.beta(PRIOR.alpha, PRIOR.beta));
@@ -160,6 +163,7 @@ function resultsMain(instances: number, days: number) {
         const oracle = days * slots * SLOT_DAY * Math.max(...ctr.map((c, h) => c * cvr[h]!));
         const a = runResults(false, ctr, cvr, slots, days, i);
         const b = runResults(true, ctr, cvr, slots, days, i);
+        sumApart += runResults(true, ctr, cvr, slots, days, i, SHRINK_CVR_APART);
         lostCtr.push((100 * (oracle - a)) / oracle);
         lostRes.push((100 * (oracle - b)) / oracle);
         sumCtr += a;
@@ -172,13 +176,14 @@ function resultsMain(instances: number, days: number) {
       };
       // Same spend for both, so results per dollar compare as total results.
       const ratio = `${(100 * (sumRes / sumCtr - 1)).toFixed(1)} %`;
-      console.log(`| ${scenario} | ${slots} | ${cell(lostCtr)} | ${cell(lostRes)} | ${ratio} |`);
+      const apart = `${(100 * (sumApart / sumCtr - 1)).toFixed(1)} %`;
+      console.log(`| ${scenario} | ${slots} | ${cell(lostCtr)} | ${cell(lostRes)} | ${ratio} | ${apart} |`);
     }
   }
 }
 
-/** Expected results of one run, redeciding every slot-day; `useCvr` draws CVRs too. */
-function runResults(useCvr: boolean, ctr: number[], cvr: number[], slots: number, days: number, i: number): number {
+/** Expected results of one run, redeciding every slot-day; `useCvr` draws CVRs too, shrunk by `cvrShrink`. */
+function runResults(useCvr: boolean, ctr: number[], cvr: number[], slots: number, days: number, i: number, cvrShrink = SHRINK_RESULTS): number {
   const rng = createRng(`ideal-results/${i}/${useCvr}`);
   const a = Array<number>(HOOKS).fill(PRIOR.alpha);
   const b = Array<number>(HOOKS).fill(PRIOR.beta);
@@ -194,7 +199,7 @@ function runResults(useCvr: boolean, ctr: number[], cvr: number[], slots: number
         let v = m + SHRINK_RESULTS * (rng.beta(a[h]!, b[h]!) - m);
         if (useCvr) {
           const mc = ca[h]! / (ca[h]! + cb[h]!);
-          v *= mc + SHRINK_RESULTS * (rng.beta(ca[h]!, cb[h]!) - mc);
+          v *= mc + cvrShrink * (rng.beta(ca[h]!, cb[h]!) - mc);
         }
         if (v > bestValue) {
           bestValue = v;

@@ -148,7 +148,7 @@ function pickOne(policy: PolicyName, ctx: PickContext): Pick {
 }
 
 function pickThompson({ model, eligible, rng, i, samples, inFlight, pending }: PickContext): Pick {
-  const { explorationScale: scale, impressionFloor: floor, fantasizeInFlight } = model.params;
+  const { explorationScale: scale, conversionExplorationScale: cvrScale, impressionFloor: floor, fantasizeInFlight } = model.params;
   let best: HookState = eligible[0]!;
   let bestValue = -Infinity;
   for (const h of eligible) {
@@ -166,12 +166,14 @@ function pickThompson({ model, eligible, rng, i, samples, inFlight, pending }: P
     const ctr = mean + scale * (rng.beta(alpha, beta) - mean);
     let value = ctr;
     if (h.results) {
-      // Results per dollar: the CTR draw times a conversion draw. The clicks those impressions
-      // will bring, and the clicks whose results are still on their way, count at the current
+      // Results per dollar: the CTR draw times a conversion draw, tempered apart (the conversion
+      // rate's posterior is wide for weeks, and drawing it at the CTR's temper chased noise:
+      // conversionExplorationScale in learning/README.md). The clicks those impressions will
+      // bring, and the clicks whose results are still on their way, count at the current
       // conversion mean like the impressions above.
       const cvr = h.results.conversion.mean;
       const soonClicks = fantasizeInFlight ? soon * mean + (pending.get(`clicks:${h.hook.id}`) ?? 0) : 0;
-      value = drawValue(ctr, h.results, rng, scale, { alpha: cvr * soonClicks, beta: (1 - cvr) * soonClicks });
+      value = drawValue(ctr, h.results, rng, cvrScale, { alpha: cvr * soonClicks, beta: (1 - cvr) * soonClicks });
     }
     samples[`${i}/${h.hook.id}`] = value;
     if (value > bestValue) {

@@ -89,7 +89,7 @@ export function lossCheck(model: LearningModel, creatives: CreativeState[], rng:
         top = h;
       } else if (v > secondValue) secondValue = v;
       // P(best), behind budget raises, keeps the conversion rate's uncertainty.
-      const full = results ? drawValue(ctr, results, rng, temper) : v;
+      const full = results ? drawValue(ctr, results, rng, model.params.conversionExplorationScale) : v;
       if (full > bestFull) {
         bestFull = full;
         winner = h;

@@ -49,6 +49,8 @@ export interface PolicyParams {
   epsilon: number;
   /** Scales hook draws around the posterior mean, in Thompson choice and in the loss check (1 = textbook Thompson sampling; < 1 explores less, which pays on a 30-day horizon). */
   explorationScale: number;
+  /** Results objectives: scales conversion-rate draws around their means, apart from the CTR draws (explorationScale). */
+  conversionExplorationScale: number;
   /** Thompson: count creatives still short of the floor as if their missing impressions came in at the current mean. */
   fantasizeInFlight: boolean;
   /** Shared CTR prior. */
@@ -95,6 +97,7 @@ export const DEFAULT_PARAMS: PolicyParams = {
   creativeHalfLifeDays: null,
   epsilon: 0.2,
   explorationScale: 0.7,
+  conversionExplorationScale: 0.3,
   fantasizeInFlight: true,
   prior: 'fitted',
   fallbackPrior: { alpha: 1, beta: 99 },

@@ -72,6 +72,31 @@ describe('results objectives', () => {
     expect(picks('traffic').h0 ?? 0).toBeGreaterThan(40);
   });
 
+  it('tempers conversion-rate draws by conversionExplorationScale, apart from the CTR draws', () => {
+    // CTR draws pinned to their means, so a hook's draw is its CTR mean × its conversion draw × its price.
+    const draws = (conversionExplorationScale: number) => {
+      const c = chooseHooks({
+        hooks: hooks(3),
+        evidence: clickbait,
+        count: 1,
+        seed: 's',
+        nowMs: NOW,
+        objective: 'leads',
+        attribution: ATTRIBUTION,
+        params: { explorationScale: 0, conversionExplorationScale },
+      });
+      return ['h0', 'h1', 'h2'].map((h) => ({ drawn: c.samples[`0/${h}`]!, mean: c.posterior.hooks[h]!.resultsPerDollar! }));
+    };
+    for (const { drawn, mean } of draws(0)) expect(drawn).toBeCloseTo(mean, 12);
+    const spread = (scale: number) => draws(scale).map(({ drawn, mean }) => drawn / mean - 1);
+    // Same seed, same uniforms: the deviation from the mean scales with the knob.
+    spread(1).forEach((full, i) => {
+      expect(Math.abs(full)).toBeGreaterThan(1e-3);
+      expect(spread(0.3)[i]!).toBeCloseTo(0.3 * full, 9);
+    });
+    expect(resolveParams('thompson-changepoint').conversionExplorationScale).toBe(0.3);
+  });
+
   it('pauses on posterior cost per result and says so in the reason and the snapshot', () => {
     const evidence = [withDays('c0', 'h0', 5, 500, 0.03, 0, 'live'), withDays('c1', 'h1', 5, 500, 0.012, 0.2, 'live')];
     const input = { hooks: hooks(2), evidence, nowMs: NOW, caps: caps(), budgetEditsLastHour: {}, currentBudgets: {}, dayStartMs: DAY_START, seed: 'p' };
