@@ -1,15 +1,18 @@
 /**
- * The commands as a user runs them: separate processes, real exit codes and output.
+ * The commands as a user runs them: separate processes, real exit codes and output, against a
+ * Temporal server of this file's own (helpers/own-server.ts), so the workers they start never meet
+ * those of the other test files.
  */
 import { fileURLToPath } from 'node:url';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { resolveTemporalCli } from '../scripts/temporal-cli';
-import { freePort } from '../scripts/temporal-server';
+import { freePort, type RunningServer } from '../scripts/temporal-server';
 import { startMetaSimulator } from '../simulators/meta';
+import { startOwnTemporalServer } from './helpers/own-server';
 import { runProcess } from './helpers/process';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -21,9 +24,15 @@ const TEMPORAL = resolveTemporalCli();
  */
 const run = (args: string[], env: Record<string, string>) => runProcess(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env, timeoutMs: 60_000 });
 
+let server: RunningServer;
+beforeAll(async () => {
+  server = await startOwnTemporalServer();
+});
+afterAll(async () => server?.stop());
+
 /** The environment of an `npm run cycle` process: the test server, its own data folder and free ports. */
 const cycleEnv = async () => ({
-  TEMPORAL_ADDRESS: inject('temporalAddress'),
+  TEMPORAL_ADDRESS: server.address,
   DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'maa-cmd-')),
   META_SIM_PORT: String(await freePort()),
   KIE_SIM_PORT: String(await freePort()),
@@ -109,7 +118,7 @@ describe('commands', () => {
     try {
       const dataDir = mkdtempSync(path.join(os.tmpdir(), 'maa-cmd-'));
       const env = {
-        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        TEMPORAL_ADDRESS: server.address,
         DATA_DIR: dataDir,
         // A real-looking setup whose token has expired: Graph answers 190/463.
         FB_ACCESS_TOKEN: 'expired-token',
@@ -134,7 +143,7 @@ describe('commands', () => {
   });
 
   it('npm run schedule creates, describes, pauses, pauses launches, backfills and deletes the account schedule', async () => {
-    const env = { TEMPORAL_ADDRESS: inject('temporalAddress'), AD_ACCOUNT_ID: 'act_777', RUN_INTERVAL: '86400' };
+    const env = { TEMPORAL_ADDRESS: server.address, AD_ACCOUNT_ID: 'act_777', RUN_INTERVAL: '86400' };
     const op = (...args: string[]) => run(['client/schedule.ts', ...args], env);
     expect((await op('create')).stdout).toContain('created ad-cycle-act_777');
     expect((await op('create')).stdout).toContain('updated ad-cycle-act_777'); // idempotent
@@ -164,7 +173,7 @@ describe('commands', () => {
       .toBe(1)
       .then(async () => (JSON.parse((await op('describe')).stdout) as { recentActions: Array<{ workflowId: string; scheduledAt: string }> }).recentActions[0]!);
     expect(new Date(backfilled.scheduledAt).getTime()).toBe(midnight);
-    await runProcess(TEMPORAL, ['workflow', 'terminate', '--address', inject('temporalAddress'), '-w', backfilled.workflowId, '--reason', 'test backfill']);
+    await runProcess(TEMPORAL, ['workflow', 'terminate', '--address', server.address, '-w', backfilled.workflowId, '--reason', 'test backfill']);
     expect((await op('delete')).stdout).toContain('deleted ad-cycle-act_777');
     expect((await op('describe')).status).toBe(1);
   });

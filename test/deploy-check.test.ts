@@ -1,10 +1,11 @@
 /**
  * The pre-deploy check as a process, against the test server's real histories: the workflow code
  * the workers load replays them (exit 0), and a workflow module whose commands differ is refused
- * (exit 1, naming each history that breaks).
+ * (exit 1, naming each history that breaks). The server is this file's own, so the most recent
+ * histories are its cycle's, not whatever other files left there (encrypted ones among them).
  */
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProcess } from './helpers/process';
 import { startTestStack, type TestStack } from './helpers/stack';
 
@@ -13,7 +14,7 @@ let stack: TestStack;
 let cycleId: string;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startTestStack({ ownServer: true });
   const handle = await stack.startCycle({ adsPerRun: 1 });
   await handle.result();
   cycleId = handle.workflowId;
@@ -21,7 +22,10 @@ beforeAll(async () => {
 afterAll(async () => stack?.shutdown());
 
 const deployCheck = (args: string[]) =>
-  runProcess(process.execPath, ['--import', 'tsx', 'workers/deploy-check.ts', ...args], { cwd: ROOT, env: { TEMPORAL_ADDRESS: inject('temporalAddress') } });
+  runProcess(process.execPath, ['--import', 'tsx', 'workers/deploy-check.ts', ...args], {
+    cwd: ROOT,
+    env: { TEMPORAL_ADDRESS: stack.config.temporal.address },
+  });
 
 describe('npm run deploy:check', () => {
   it('replays the most recent histories on the server against the code about to be deployed', async () => {

@@ -51,7 +51,7 @@ const usd = (credits: number) => credits * stack.config.kie.creditUsd;
 
 describe('a Kie create whose response was lost', () => {
   beforeAll(async () => {
-    stack = await startTestStack();
+    stack = await startTestStack({ ownServer: true });
   });
   afterAll(async () => stack?.shutdown());
   beforeEach(() => stack.kie.clearFaults());
@@ -123,7 +123,7 @@ describe('a Kie create whose response was lost', () => {
 describe('a resubmit that would cross the daily credit cap', () => {
   // 6 credits a day: the first 4-credit submit fits, a second one (4 + 4) does not.
   beforeAll(async () => {
-    stack = await startTestStack({ env: { KIE_DAILY_CREDIT_CAP: '6' } });
+    stack = await startTestStack({ ownServer: true, env: { KIE_DAILY_CREDIT_CAP: '6' } });
   });
   afterAll(async () => stack?.shutdown());
 

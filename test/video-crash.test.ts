@@ -35,6 +35,7 @@ async function awaitVideoHeartbeatFrom(handle: WorkflowHandle, pid: number): Pro
 
 beforeAll(async () => {
   stack = await startTestStack({
+    ownServer: true,
     groups: ['orchestrator', 'analysis', 'images', 'campaign'], // the video queue is served by a child process
     // Real-time Veo: 12 s of generation, and no callback, so only the (restarted) poller can finish it.
     kie: { timeScale: 1, veoDelaysMs: { veo3_fast: [12_000, 12_000], veo3: [12_000, 12_000], veo3_lite: [12_000, 12_000] }, callbackMode: 'drop' },

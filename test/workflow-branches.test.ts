@@ -7,15 +7,15 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AnalysisActivities, PlanCycleResult, PlannedSlot, RecordSlotFailureInput } from '../activities/analysis';
 import type { CampaignActivities, LaunchCreativeResult } from '../activities/campaign';
 import type { ImageActivities } from '../activities/images';
 import type { FinishVideoResult, VideoActivities } from '../activities/video';
 import { TaskQueues } from '../temporal-config/queues';
-import { WORKFLOWS_PATH } from '../workers/create-workers';
 import { adCycleWorkflow, statusQuery } from '../workflows/ad-cycle';
+import { workflowBundle as sharedWorkflowBundle } from './helpers/workflow-bundle';
 
 const ACCOUNT = 'act_4242';
 
@@ -148,7 +148,7 @@ beforeAll(async () => {
     // already installed in this process
   }
   env = await TestWorkflowEnvironment.createFromExistingServer({ address: inject('temporalAddress') });
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  const workflowBundle = await sharedWorkflowBundle();
   const queues: Array<[string, object | undefined]> = [
     [TaskQueues.orchestrator, undefined],
     [TaskQueues.analysis, analysis],

@@ -207,9 +207,13 @@ async function setUp(o: CampaignOptions): Promise<Env> {
 }
 
 async function tearDown(e: Env) {
+  // SIGTERM, then SIGKILL whatever has not exited within a second.
+  const exited = [...e.workers.values()].map((w) =>
+    w.exitCode !== null || w.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => w.once('exit', () => resolve())),
+  );
   for (const w of e.workers.values()) w.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 1_000));
-  for (const w of e.workers.values()) if (w.exitCode === null) w.kill('SIGKILL');
+  await Promise.race([Promise.all(exited), sleep(1_000)]);
+  for (const w of e.workers.values()) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
   await e.callbacks.close();
   await e.connection.close();
   await e.server.stop();
@@ -262,11 +266,16 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
   try {
     let started = 0;
     let done = 0;
-    // Process faults run beside the cycles, one at a time, at seeded moments.
+    // Process faults run beside the cycles, one at a time, at seeded moments. The wait for the next
+    // one ends early once the cycles are done (no fault follows then), so the run does not idle.
     let stopProcessFaults = false;
+    let stopWaiting = () => {};
     const processFaults = (async () => {
       while (o.processFaults && !stopProcessFaults) {
-        await sleep(r.int(15_000, 35_000));
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, r.int(15_000, 35_000));
+          stopWaiting = () => (clearTimeout(timer), resolve());
+        });
         if (!stopProcessFaults) await processFault(e, r, count).catch((err: Error) => log(`process fault: ${err.message}`));
       }
     })();
@@ -313,6 +322,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
     };
     await Promise.all(e.accounts.map((a) => perAccount(a.id)));
     stopProcessFaults = true;
+    stopWaiting();
     await processFaults;
 
     // Quiet, then one clean cycle per account: reconciliation adopts orphans, sweeps late twins.

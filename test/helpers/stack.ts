@@ -1,7 +1,8 @@
 /**
  * A complete agent for one test file: the Kie and Meta simulators over HTTP, a temp data folder
  * with its own performance DB, a config loaded through the real config module, and one real Worker
- * per task queue on the shared Temporal server started by global-setup.
+ * per task queue on the shared Temporal server started by global-setup (or, with `ownServer`, on a
+ * server of the stack's own: see own-server.ts).
  */
 import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -18,13 +19,14 @@ import { startCallbackServer } from '../../client/callback-server';
 import { freePort } from '../../scripts/temporal-server';
 import { cycleMetadata } from '../../temporal-config/cycle-metadata';
 import { AdAccountIdKey } from '../../temporal-config/search-attributes';
-import { buildWorkflowBundle, createWorker, GROUPS, type Group } from '../../workers/create-workers';
+import { createWorker, GROUPS, type Group } from '../../workers/create-workers';
 import { buildActivities } from '../../workers/deps';
 import { adCycleWorkflow } from '../../workflows/ad-cycle';
 import type { AdCycleInput } from '../../workflows/ad-cycle-types';
+import { startOwnTemporalServer } from './own-server';
+import { workflowBundle } from './workflow-bundle';
 
 let runtimeInstalled = false;
-let bundle: { code: string } | undefined;
 
 export interface TestStack {
   env: TestWorkflowEnvironment;
@@ -49,6 +51,8 @@ export async function startTestStack(
     meta?: MetaSimOptions;
     kie?: KieSimOptions;
     address?: string;
+    /** A Temporal server of the stack's own, stopped with it (for the files in vitest.config.ts's OWN_SERVER). */
+    ownServer?: boolean;
     groups?: Group[];
     simClock?: boolean;
     metricsPort?: number;
@@ -62,10 +66,14 @@ export async function startTestStack(
     Runtime.install({ logger: new DefaultLogger('WARN', opts.logSink), telemetryOptions: { ...metrics } });
     runtimeInstalled = true;
   }
-  bundle ??= await buildWorkflowBundle();
+  const bundle = await workflowBundle();
+  // The own-server files are given no shared server: one that forgot `ownServer` fails here, not by chance.
+  if (!opts.address && !opts.ownServer && !inject('temporalAddress'))
+    throw new Error('this test file runs beside the files on the shared Temporal server: start its stack with ownServer: true');
+  const server = opts.ownServer ? await startOwnTemporalServer() : undefined;
+  const address = opts.address ?? server?.address ?? inject('temporalAddress');
   const meta = await startMetaSimulator({ timeScale: 60, ...opts.meta });
   const kie = await startKieSimulator({ timeScale: 200, ...opts.kie });
-  const address = opts.address ?? inject('temporalAddress');
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'maa-test-'));
   const callbackPort = await freePort();
   const envVars: Record<string, string> = {
@@ -142,6 +150,7 @@ export async function startTestStack(
       activities.db.$client.close();
       await meta.close();
       await kie.close();
+      await server?.stop();
     },
   };
 }

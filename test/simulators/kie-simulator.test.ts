@@ -90,7 +90,8 @@ describe('Nano Banana (Market) tasks', () => {
     const s = await sim({
       timeScale: 100,
       rateLimits: false,
-      imageStateDelaysMs: { waiting: [6000, 6000], queuing: [6000, 6000], generating: [6000, 6000] },
+      // 300 ms a state: seen by a poll every 20 ms even when the machine is busy with other test files.
+      imageStateDelaysMs: { waiting: [30_000, 30_000], queuing: [30_000, 30_000], generating: [30_000, 30_000] },
     });
     const created = await createImage(s, { prompt: 'neon shoes', image_size: '9:16', output_format: 'png' });
     expect(created).toMatchObject({ http: 200, code: 200, msg: 'success' });
@@ -100,7 +101,7 @@ describe('Nano Banana (Market) tasks', () => {
     const seen = await pollUntil(
       () => recordInfo(s, taskId),
       (a) => a.data.state === 'success',
-      8,
+      20,
     );
     const states = [...new Set(seen.map((a) => a.data.state))];
     expect(states).toEqual(['waiting', 'queuing', 'generating', 'success']);
@@ -188,7 +189,8 @@ describe('Nano Banana (Market) tasks', () => {
 
 describe('Veo 3.1 tasks', () => {
   it('goes from successFlag 0 to 1 and serves a real 9:16 MP4', async () => {
-    const s = await sim({ timeScale: 100, veoDelaysMs: { veo3_fast: [10_000, 10_000], veo3: [1, 1], veo3_lite: [1, 1] } });
+    // 500 ms of generation: the first poll sees it still running even on a busy machine.
+    const s = await sim({ timeScale: 100, veoDelaysMs: { veo3_fast: [50_000, 50_000], veo3: [1, 1], veo3_lite: [1, 1] } });
     const created = await generateVideo(s, { prompt: 'barista', aspectRatio: '9:16', seeds: 48213 });
     expect(created.code).toBe(200);
     const seen = await pollUntil(
@@ -244,7 +246,8 @@ describe('Veo 3.1 tasks', () => {
 describe('Veo upgrades and status limits', () => {
   it('serves 1080p after a processing period and 4K with a snake_case callback', async () => {
     const hook = await receiver();
-    const s = await sim({ upgradeDelaysMs: { '1080p': [100_000, 100_000], '4k': [100_000, 100_000] } });
+    // 500 ms of processing each (timeScale 1000): long enough to be seen processing on a busy machine.
+    const s = await sim({ upgradeDelaysMs: { '1080p': [500_000, 500_000], '4k': [500_000, 500_000] } });
     const { data } = await generateVideo(s, { prompt: 'x', aspect_ratio: '9:16' });
     const info = (path: string) => call(s, 'GET', `/api/v1/veo/get-1080p-video?taskId=${data.taskId}&index=0`.replace('get-1080p-video', path));
     expect((await info('get-1080p-video')).code).toBe(422); // not successful yet
@@ -332,7 +335,8 @@ describe('callbacks', () => {
 
   it('signs with a wrong key in badSignature mode and delivers after the poll in late mode', async () => {
     const hook = await receiver();
-    const s = await sim({ webhookHmacKey: 'k', callbackMode: 'badSignature', lateCallbackMs: 200_000 });
+    // Late by 1 s (timeScale 1000): the poll sees the task done well before the callback, even on a busy machine.
+    const s = await sim({ webhookHmacKey: 'k', callbackMode: 'badSignature', lateCallbackMs: 1_000_000 });
     const bad = await createImage(s, { prompt: 'x' }, { callBackUrl: hook.url });
     await waitFor(() => hook.got.length === 1);
     const { headers } = hook.got[0]!;
@@ -354,7 +358,7 @@ describe('callbacks', () => {
     expect(hook.got).toHaveLength(1);
     await waitFor(() => hook.got.length === 2);
     const record = s.callbacks().find((c) => c.taskId === late.data.taskId)!;
-    expect(record.at - done.data.completeTime).toBeGreaterThanOrEqual(190);
+    expect(record.at - done.data.completeTime).toBeGreaterThanOrEqual(990);
   });
 
   it('records a delivery error when the receiver is down, and keeps serving', async () => {
@@ -415,7 +419,7 @@ describe('injected faults and transports', () => {
   });
 
   it('expires result files after the retention period', async () => {
-    const s = await sim({ retentionMs: 500_000 }); // 500 ms real at timeScale 1000
+    const s = await sim({ retentionMs: 1_500_000 }); // 1.5 s real at timeScale 1000
     const { data } = await createImage(s, { prompt: 'x' });
     const done = (
       await pollUntil(
@@ -425,7 +429,7 @@ describe('injected faults and transports', () => {
     ).at(-1)!;
     const fileUrl = (JSON.parse(done.data.resultJson) as { resultUrls: string[] }).resultUrls[0]!;
     expect((await fetch(fileUrl)).status).toBe(200);
-    await sleep(600);
+    await sleep(1_600);
     expect((await fetch(fileUrl)).status).toBe(404);
   });
 
