@@ -23,9 +23,10 @@
  * `--objective results` is the same for results (HookBench's results scenarios: every hook also has
  * a conversion rate per click, CVR ~ Beta(4, 46) clipped to 2–20 %, independent of the CTR, opposed
  * to it or aligned with it), with conversions seen at once: Thompson sampling on CTR alone against
- * Thompson sampling on CTR × CVR (both priors known), measured in results. What the second gains
- * over the first here bounds what any conversion model can gain in that market with that many
- * decisions and that few conversions.
+ * policies on CTR × CVR (both priors known: Thompson at several tempers, and an optimistic score of
+ * each rate at its mean + 1 sd), measured in results, and a full-information bound. The policies
+ * show what the families we know gain in that market with that many decisions and that few
+ * conversions; the bound is what no policy can beat.
  *
  *   npx tsx bench/ideal-bandit.ts [--instances 400] [--days 30] [--ctr-scale 1] [--objective clicks|results]
  */
@@ -49,7 +50,7 @@ const SLOT_DAY = 500; // one $5 slot-day at $10 CPM
 /** Results mode: the true CVR prior (HookBench's), and Thompson draws shrunk by 0.5 (the best shrink here with 6 slots). */
 const CVR_PRIOR = { alpha: 4, beta: 46 };
 const SHRINK_RESULTS = 0.5;
-/** Results mode, last column: conversion draws shrunk apart, as the shipped conversionExplorationScale does. */
+/** Results mode: conversion draws shrunk apart, as the shipped conversionExplorationScale does. */
 const SHRINK_CVR_APART = 0.3;
 
 const SHRINK = { thompson: 1, 'thompson (draws ×0.5)': 0.5, 'thompson (draws ×0.4)': 0.4, 'thompson (draws ×0.3)': 0.3 };
@@ -141,50 +142,116 @@ function runInstance(policy: Policy, slots: number, batch: number, days: number,
   return (100 * (oracle - expected)) / oracle;
 }
 
-main();
+/**
+ * Results mode: how a hook is scored for a slot-day from its CTR posterior (a, b) and its
+ * conversion posterior (ca, cb). Each is a policy we tried on this market; the stream name keeps
+ * every policy's random numbers apart and the same from run to run.
+ */
+interface ResultPolicy {
+  label: string;
+  stream: string;
+  score: (a: number, b: number, ca: number, cb: number, rng: Rng) => number;
+}
 
-/** Results mode: % more results per dollar for Thompson on CTR × CVR than on CTR alone, and both policies' loss against the oracle. */
+/** Thompson draw of CTR (× CVR unless `cvrShrink` is null), each shrunk towards its mean. */
+function thompsonResults(label: string, stream: string, ctrShrink: number, cvrShrink: number | null): ResultPolicy {
+  return {
+    label,
+    stream,
+    score: (a, b, ca, cb, rng) => {
+      const m = a / (a + b);
+      const v = m + ctrShrink * (rng.beta(a, b) - m);
+      if (cvrShrink === null) return v;
+      const mc = ca / (ca + cb);
+      return v * (mc + cvrShrink * (rng.beta(ca, cb) - mc));
+    },
+  };
+}
+
+/** Optimism instead of draws: CTR and CVR each at their mean plus k posterior standard deviations. */
+function upperQuantileResults(k: number): ResultPolicy {
+  const upper = (a: number, b: number) => {
+    const m = a / (a + b);
+    return m + k * Math.sqrt((m * (1 - m)) / (a + b + 1));
+  };
+  return { label: `CTR × CVR at mean + ${k} sd`, stream: `ucb${k}`, score: (a, b, ca, cb) => upper(a, b) * upper(ca, cb) };
+}
+
+const CTR_ONLY = thompsonResults('CTR only (Thompson ×0.5)', 'false', SHRINK_RESULTS, null);
+const RESULT_POLICIES: ResultPolicy[] = [
+  thompsonResults('CTR × CVR, draws ×0.5', 'true', SHRINK_RESULTS, SHRINK_RESULTS),
+  thompsonResults(`CTR × CVR, conversion draws ×${SHRINK_CVR_APART}`, 'true', SHRINK_RESULTS, SHRINK_CVR_APART),
+  thompsonResults("CTR × CVR, draws ×0.7 / ×0.3 (HookBench's tempers)", 'shipped', 0.7, SHRINK_CVR_APART),
+  thompsonResults('CTR × CVR, draws ×0.5 / ×0.2', 'cvr0.2', SHRINK_RESULTS, 0.2),
+  upperQuantileResults(1),
+];
+
+/**
+ * Results mode: % more results per dollar than Thompson on CTR alone for each policy, the loss
+ * against the oracle of CTR-only and of the first, and the full-information bound.
+ */
 function resultsMain(instances: number, days: number) {
   console.log(`${days} days; results (conversions) per dollar, frictionless, conversions seen at once (mean ± se over ${instances} instances)\n`);
   console.log(
-    `| scenario | slots | results lost vs oracle, CTR-only % | results lost vs oracle, CTR × CVR % | CTR × CVR vs CTR-only, results per $ | same, conversion draws ×${SHRINK_CVR_APART} |\n|---|---:|---:|---:|---:|---:|`,
+    'Gain in results per $ over CTR-only (same spend, so total results compare), ± the standard error of the paired difference. ' +
+      "The last column is a bound, not a policy: every slot-day reveals every hook's clicks and conversions on all the day's " +
+      'impressions and the hook with the best posterior CTR × CVR is served, so no policy that sees only what it serves gains more.\n',
+  );
+  const header = [
+    'scenario',
+    'slots',
+    'lost vs oracle, CTR-only %',
+    `lost vs oracle, ${RESULT_POLICIES[0]!.label} %`,
+    ...RESULT_POLICIES.map((p) => p.label),
+    'full-information bound',
+  ];
+  console.log(
+    `| ${header.join(' | ')} |\n|---|${header
+      .slice(1)
+      .map(() => '---:')
+      .join('|')}|`,
   );
   for (const scenario of RESULT_SCENARIOS) {
     for (const slots of [2, 6]) {
       const lostCtr: number[] = [];
-      const lostRes: number[] = [];
-      let sumCtr = 0;
-      let sumRes = 0;
-      let sumApart = 0;
+      const lostFirst: number[] = [];
+      const base: number[] = [];
+      const got: number[][] = [...RESULT_POLICIES, null].map(() => []);
       for (let i = 0; i < instances; i++) {
         const truthRng = createRng(`ideal-results/${i}`);
         const ctr = Array.from({ length: HOOKS }, () => truthRng.beta(PRIOR.alpha, PRIOR.beta));
         const cvr = [...drawCvrs(scenario as ResultScenario, ctr, `ideal-results/${i}`)];
         const oracle = days * slots * SLOT_DAY * Math.max(...ctr.map((c, h) => c * cvr[h]!));
-        const a = runResults(false, ctr, cvr, slots, days, i);
-        const b = runResults(true, ctr, cvr, slots, days, i);
-        sumApart += runResults(true, ctr, cvr, slots, days, i, SHRINK_CVR_APART);
+        const a = runResults(CTR_ONLY, ctr, cvr, slots, days, i);
+        base.push(a);
+        RESULT_POLICIES.forEach((p, j) => got[j]!.push(runResults(p, ctr, cvr, slots, days, i)));
+        got[RESULT_POLICIES.length]!.push(runResultsFullInformation(ctr, cvr, slots, days, i));
         lostCtr.push((100 * (oracle - a)) / oracle);
-        lostRes.push((100 * (oracle - b)) / oracle);
-        sumCtr += a;
-        sumRes += b;
+        lostFirst.push((100 * (oracle - got[0]![i]!)) / oracle);
       }
-      const cell = (xs: number[], k = 1) => {
-        const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
-        const se = Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (xs.length - 1) / xs.length);
-        return `${(k * mean).toFixed(1)} ± ${(k * se).toFixed(1)}`;
+      const meanBase = mean(base);
+      const gain = (xs: number[]) => {
+        const d = xs.map((x, i) => x - base[i]!);
+        return `${((100 * mean(d)) / meanBase).toFixed(1)} ± ${((100 * stdError(d)) / meanBase).toFixed(1)} %`;
       };
-      // Same spend for both, so results per dollar compare as total results.
-      const ratio = `${(100 * (sumRes / sumCtr - 1)).toFixed(1)} %`;
-      const apart = `${(100 * (sumApart / sumCtr - 1)).toFixed(1)} %`;
-      console.log(`| ${scenario} | ${slots} | ${cell(lostCtr)} | ${cell(lostRes)} | ${ratio} | ${apart} |`);
+      const lost = (xs: number[]) => `${mean(xs).toFixed(1)} ± ${stdError(xs).toFixed(1)}`;
+      console.log(`| ${[scenario, slots, lost(lostCtr), lost(lostFirst), ...got.map(gain)].join(' | ')} |`);
     }
   }
 }
 
-/** Expected results of one run, redeciding every slot-day; `useCvr` draws CVRs too, shrunk by `cvrShrink`. */
-function runResults(useCvr: boolean, ctr: number[], cvr: number[], slots: number, days: number, i: number, cvrShrink = SHRINK_RESULTS): number {
-  const rng = createRng(`ideal-results/${i}/${useCvr}`);
+function mean(xs: number[]): number {
+  return xs.reduce((s, x) => s + x, 0) / xs.length;
+}
+
+function stdError(xs: number[]): number {
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1) / xs.length);
+}
+
+/** Expected results of one run, redeciding every slot-day by the policy's score. */
+function runResults(policy: ResultPolicy, ctr: number[], cvr: number[], slots: number, days: number, i: number): number {
+  const rng = createRng(`ideal-results/${i}/${policy.stream}`);
   const a = Array<number>(HOOKS).fill(PRIOR.alpha);
   const b = Array<number>(HOOKS).fill(PRIOR.beta);
   const ca = Array<number>(HOOKS).fill(CVR_PRIOR.alpha);
@@ -195,12 +262,7 @@ function runResults(useCvr: boolean, ctr: number[], cvr: number[], slots: number
       let best = 0;
       let bestValue = -Infinity;
       for (let h = 0; h < HOOKS; h++) {
-        const m = a[h]! / (a[h]! + b[h]!);
-        let v = m + SHRINK_RESULTS * (rng.beta(a[h]!, b[h]!) - m);
-        if (useCvr) {
-          const mc = ca[h]! / (ca[h]! + cb[h]!);
-          v *= mc + cvrShrink * (rng.beta(ca[h]!, cb[h]!) - mc);
-        }
+        const v = policy.score(a[h]!, b[h]!, ca[h]!, cb[h]!, rng);
         if (v > bestValue) {
           bestValue = v;
           best = h;
@@ -217,3 +279,35 @@ function runResults(useCvr: boolean, ctr: number[], cvr: number[], slots: number
   }
   return expected;
 }
+
+/**
+ * The bound: each slot-day serves the hook with the best posterior CTR × CVR in every slot, then
+ * learns every hook's clicks and conversions on all the day's impressions, whichever was served.
+ */
+function runResultsFullInformation(ctr: number[], cvr: number[], slots: number, days: number, i: number): number {
+  const rng = createRng(`ideal-results/${i}/full-information`);
+  const a = Array<number>(HOOKS).fill(PRIOR.alpha);
+  const b = Array<number>(HOOKS).fill(PRIOR.beta);
+  const ca = Array<number>(HOOKS).fill(CVR_PRIOR.alpha);
+  const cb = Array<number>(HOOKS).fill(CVR_PRIOR.beta);
+  const impressions = slots * SLOT_DAY;
+  let expected = 0;
+  for (let day = 0; day < days; day++) {
+    let best = 0;
+    for (let h = 1; h < HOOKS; h++) {
+      if ((a[h]! / (a[h]! + b[h]!)) * (ca[h]! / (ca[h]! + cb[h]!)) > (a[best]! / (a[best]! + b[best]!)) * (ca[best]! / (ca[best]! + cb[best]!))) best = h;
+    }
+    expected += impressions * ctr[best]! * cvr[best]!;
+    for (let h = 0; h < HOOKS; h++) {
+      const clicks = binomial(rng, impressions, ctr[h]!);
+      const conversions = binomial(rng, clicks, cvr[h]!);
+      a[h]! += clicks;
+      b[h]! += impressions - clicks;
+      ca[h]! += conversions;
+      cb[h]! += clicks - conversions;
+    }
+  }
+  return expected;
+}
+
+main();
