@@ -11,6 +11,7 @@ const OWN_SERVER = [
   'test/kie-resubmit.test.ts',
   'test/video-crash.test.ts',
   'test/deploy-check.test.ts', // it replays the server's most recent histories: they must be its own
+  'test/ctrl-c.test.ts', // npm start with its embedded server, stopped by a Ctrl-C to its process group
 ];
 
 /** The usual order (failed first, then slowest first), own-server files ahead: their lane starts at once. */

@@ -74,7 +74,16 @@ function startDevServer(opts: EnsureServerOptions, host: string, port: number, l
     out = openSync(opts.logFile, 'a');
   }
   log(`Starting the embedded Temporal dev server: ${cli} ${args.join(' ')}`);
-  return spawn(cli, args, { stdio: ['ignore', out, out] });
+  // A process group of its own: a Ctrl-C in the terminal signals the agent's group, and the server
+  // must outlive the workers' drain (an activity finishing then still reports its result); the
+  // agent stops it afterwards (stop()), and on any exit of ours that skipped that.
+  const child = spawn(cli, args, { stdio: ['ignore', out, out], detached: true });
+  const stopOnExit = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  };
+  process.once('exit', stopOnExit);
+  child.once('exit', () => process.off('exit', stopOnExit));
+  return child;
 }
 
 /** Registers any missing custom search attribute (operator API), then waits until they are visible. */

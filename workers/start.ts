@@ -3,7 +3,8 @@
  * TEMPORAL_ADDRESS or starts the embedded dev server (Web UI on TEMPORAL_UI_PORT), starts the
  * simulators for APIs without credentials, runs a worker for every task queue, and keeps one
  * schedule per configured account (`ad-cycle-<account>`) in step with the accounts file, also when
- * the file is edited while it runs. Ctrl-C stops it cleanly.
+ * the file is edited while it runs. Ctrl-C (or SIGTERM, or a closed terminal) stops it cleanly: the
+ * workers drain first, then the embedded server stops.
  */
 import { unwatchFile, watchFile } from 'node:fs';
 import { ConfigError, loadConfig, type Config } from '../config/env';
@@ -61,7 +62,10 @@ async function run() {
       })();
     });
   }
-  // Temporal's runtime stops the workers on SIGINT/SIGTERM; then everything else is closed.
+  // Temporal's runtime stops the workers on SIGINT/SIGTERM; then everything else is closed. A
+  // closed terminal (SIGHUP) gets the same clean stop rather than Node's default exit, which would
+  // leave the embedded server (in its own process group) running.
+  process.once('SIGHUP', () => process.kill(process.pid, 'SIGTERM'));
   await stack.running;
   if (file) unwatchFile(file);
   await stack.shutdown();

@@ -1,0 +1,96 @@
+/**
+ * `npm start` stopped with Ctrl-C, as a terminal sends it: SIGINT to the whole foreground process
+ * group. The embedded Temporal server runs in a group of its own, so it keeps serving while the
+ * workers drain (an activity that finishes then still reports its result) and is stopped by the
+ * agent afterwards, leaving nothing behind. The same for a closed terminal (SIGHUP to the group).
+ */
+import { Client, Connection } from '@temporalio/client';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { canConnect, freePort } from '../scripts/temporal-server';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+const pgid = (pid: number) => Number(spawnSync('ps', ['-o', 'pgid=', '-p', String(pid)], { encoding: 'utf8' }).stdout.trim());
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('npm start and Ctrl-C', () => {
+  // SIGINT: Ctrl-C. SIGHUP: the terminal closed (Node's default would exit without stopping the server).
+  it.each(['SIGINT', 'SIGHUP'] as const)(
+    'on %s to its group, drains the workers before the embedded server stops, and leaves no process behind',
+    async (signal) => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'maa-ctrl-c-'));
+      const port = await freePort();
+      const env = {
+        ...process.env,
+        TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
+        TEMPORAL_UI_PORT: String(await freePort()),
+        DATA_DIR: dir,
+        META_SIM_PORT: String(await freePort()),
+        KIE_SIM_PORT: String(await freePort()),
+        CALLBACK_PORT: String(await freePort()),
+        API_PORT: String(await freePort()),
+        METRICS_PORT: String(await freePort()),
+        LOG_LEVEL: 'info',
+      };
+      // A job of its own, as a shell runs a foreground command: its pid is its process group.
+      const agent = spawn(process.execPath, ['--import', 'tsx', 'workers/start.ts'], { cwd: ROOT, env, detached: true });
+      let log = '';
+      agent.stdout.on('data', (d: Buffer) => (log += d.toString()));
+      agent.stderr.on('data', (d: Buffer) => (log += d.toString()));
+      const closed = new Promise<number | null>((r) => agent.once('close', (code) => r(code)));
+      let serverPid = 0;
+      try {
+        await expect.poll(() => log.includes('agent running'), { timeout: 90_000, interval: 500 }).toBe(true);
+        const found = spawnSync('pgrep', ['-f', `start-dev .*--port ${port} `], { encoding: 'utf8' })
+          .stdout.trim()
+          .split('\n')
+          .filter(Boolean);
+        expect(found, 'one embedded server for this port').toHaveLength(1);
+        serverPid = Number(found[0]);
+        expect(pgid(agent.pid!)).toBe(agent.pid);
+        expect(pgid(serverPid), 'the server is outside the group a Ctrl-C reaches').not.toBe(agent.pid);
+
+        // The first cycle starts at once; stop while it runs, so there is work to drain.
+        const connection = await Connection.connect({ address: `127.0.0.1:${port}` });
+        try {
+          const client = new Client({ connection });
+          await expect
+            .poll(
+              async () => {
+                for await (const wf of client.workflow.list({ query: 'WorkflowType = "adCycleWorkflow"' })) return wf.status.name;
+                return undefined;
+              },
+              { timeout: 30_000, interval: 250 },
+            )
+            .toBeDefined();
+        } finally {
+          await connection.close();
+        }
+        process.kill(-agent.pid!, signal);
+        const code = await Promise.race([closed, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 60_000))]);
+        expect(code, log.slice(-3000)).toBe(0);
+        // Every worker reported to a server that was still there while it drained.
+        expect(log, log.slice(-3000)).not.toMatch(/tcp connect error|connection refused/i);
+        expect(log).toMatch(/"taskQueue":"ad-images","state":"STOPPED"/);
+        await expect.poll(() => alive(serverPid), { timeout: 15_000, interval: 250 }).toBe(false);
+        expect(await canConnect('127.0.0.1', port)).toBe(false);
+      } finally {
+        if (agent.exitCode === null && agent.signalCode === null) process.kill(-agent.pid!, 'SIGKILL');
+        if (serverPid && alive(serverPid)) process.kill(serverPid, 'SIGKILL');
+      }
+    },
+    180_000,
+  );
+});
