@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { canConnect, freePort } from '../scripts/temporal-server';
+import { agentPorts } from './helpers/process';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -35,13 +36,8 @@ describe('npm start and Ctrl-C', () => {
       const env = {
         ...process.env,
         TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
-        TEMPORAL_UI_PORT: String(await freePort()),
         DATA_DIR: dir,
-        META_SIM_PORT: String(await freePort()),
-        KIE_SIM_PORT: String(await freePort()),
-        CALLBACK_PORT: String(await freePort()),
-        API_PORT: String(await freePort()),
-        METRICS_PORT: String(await freePort()),
+        ...(await agentPorts()),
         LOG_LEVEL: 'info',
       };
       // A job of its own, as a shell runs a foreground command: its pid is its process group.

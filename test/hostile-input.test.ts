@@ -35,13 +35,12 @@ import { startCallbackServer } from '../client/callback-server';
 import { startCodecServer } from '../client/codec-server';
 import { runCycle } from '../client/run-cycle';
 import { scheduledAccount } from '../client/schedule-ops';
-import { freePort } from '../scripts/temporal-server';
 import { callbackToken } from '../temporal-config/callback-token';
 import { AesGcmPayloadCodec } from '../temporal-config/payload-codec';
 import { nextCycleRequests } from '../workers/next-cycle';
 import { decideLaunchUpdate, kieCallbackSignal, launchDecisionSignal, pauseLaunchesSignal, setLaunchesPausedUpdate, statusQuery } from '../workflows/ad-cycle';
 import { rootCause } from '../workflows/failure';
-import { runProcess } from './helpers/process';
+import { agentPorts, runProcess } from './helpers/process';
 import { startTestStack, type TestStack } from './helpers/stack';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -290,12 +289,7 @@ describe('hostile input', () => {
     const env = {
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'maa-hostile-cmd-')),
-      META_SIM_PORT: String(await freePort()),
-      KIE_SIM_PORT: String(await freePort()),
-      CALLBACK_PORT: String(await freePort()),
-      API_PORT: String(await freePort()),
-      METRICS_PORT: String(await freePort()),
-      TEMPORAL_UI_PORT: String(await freePort()),
+      ...(await agentPorts()),
       START_EMBEDDED_TEMPORAL: 'false',
       HOOK_LIBRARY_PATH: bad,
     };

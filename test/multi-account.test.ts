@@ -10,9 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../scripts/temporal-server';
 import { manualWorkflowId, scheduleId } from '../temporal-config/queues';
 import type { AdCycleResult } from '../workflows/ad-cycle-types';
+import { agentPorts } from './helpers/process';
 import { startTestStack, type TestStack } from './helpers/stack';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -95,10 +95,7 @@ describe('npm start with an accounts file', () => {
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       ACCOUNTS_FILE: file,
       DATA_DIR: dir,
-      META_SIM_PORT: String(await freePort()),
-      KIE_SIM_PORT: String(await freePort()),
-      CALLBACK_PORT: String(await freePort()),
-      METRICS_PORT: String(await freePort()),
+      ...(await agentPorts()),
       LOG_LEVEL: 'info',
     };
     const child = spawn(process.execPath, ['--import', 'tsx', 'workers/start.ts'], { cwd: ROOT, env });

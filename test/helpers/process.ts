@@ -8,6 +8,7 @@
  * lives here once rather than in every test file.
  */
 import { spawn } from 'node:child_process';
+import { freePort } from '../../scripts/temporal-server';
 
 export interface RunOptions {
   /** Added to this process's environment (the child sees both, these winning). */
@@ -46,4 +47,15 @@ export function runProcess(cmd: string, args: readonly string[], opts: RunOption
       resolve({ status, signal, stdout, stderr, ms: Math.round(performance.now() - started) });
     });
   });
+}
+
+/**
+ * Free ports, as environment variables, for every local service an agent process opens (the two
+ * simulators, the Kie callback, the HTTP API, metrics, the Web UI), so it never meets another's.
+ */
+export async function agentPorts(): Promise<Record<string, string>> {
+  const names = ['META_SIM_PORT', 'KIE_SIM_PORT', 'CALLBACK_PORT', 'API_PORT', 'METRICS_PORT', 'TEMPORAL_UI_PORT'];
+  const ports: Record<string, string> = {};
+  for (const name of names) ports[name] = String(await freePort());
+  return ports;
 }
