@@ -177,6 +177,8 @@ function upperQuantileResults(k: number): ResultPolicy {
   return { label: `CTR × CVR at mean + ${k} sd`, stream: `ucb${k}`, score: (a, b, ca, cb) => upper(a, b) * upper(ca, cb) };
 }
 
+// Streams 'false' and 'true' are the ones these first three policies always had, so their figures
+// stay as published; the two Thompson policies on CTR × CVR share one stream (common random numbers).
 const CTR_ONLY = thompsonResults('CTR only (Thompson ×0.5)', 'false', SHRINK_RESULTS, null);
 const RESULT_POLICIES: ResultPolicy[] = [
   thompsonResults('CTR × CVR, draws ×0.5', 'true', SHRINK_RESULTS, SHRINK_RESULTS),
@@ -293,10 +295,9 @@ function runResultsFullInformation(ctr: number[], cvr: number[], slots: number, 
   const impressions = slots * SLOT_DAY;
   let expected = 0;
   for (let day = 0; day < days; day++) {
+    const posteriorValue = (h: number) => (a[h]! / (a[h]! + b[h]!)) * (ca[h]! / (ca[h]! + cb[h]!));
     let best = 0;
-    for (let h = 1; h < HOOKS; h++) {
-      if ((a[h]! / (a[h]! + b[h]!)) * (ca[h]! / (ca[h]! + cb[h]!)) > (a[best]! / (a[best]! + b[best]!)) * (ca[best]! / (ca[best]! + cb[best]!))) best = h;
-    }
+    for (let h = 1; h < HOOKS; h++) if (posteriorValue(h) > posteriorValue(best)) best = h;
     expected += impressions * ctr[best]! * cvr[best]!;
     for (let h = 0; h < HOOKS; h++) {
       const clicks = binomial(rng, impressions, ctr[h]!);

@@ -39,6 +39,7 @@ export function lossCheck(model: LearningModel, creatives: CreativeState[], rng:
   const compareOwn = model.params.learnFatigue;
   const fatigueMargin = model.params.fatigueMargin;
   const temper = model.params.explorationScale;
+  const cvrTemper = model.params.conversionExplorationScale;
   const wins = new Float64Array(hooks.length);
   const losses = new Float64Array(creatives.length);
   const ownIndex = creatives.map((c) => hooks.findIndex((h) => h.hook.id === c.evidence.hookId));
@@ -89,7 +90,7 @@ export function lossCheck(model: LearningModel, creatives: CreativeState[], rng:
         top = h;
       } else if (v > secondValue) secondValue = v;
       // P(best), behind budget raises, keeps the conversion rate's uncertainty.
-      const full = results ? drawValue(ctr, results, rng, model.params.conversionExplorationScale) : v;
+      const full = results ? drawValue(ctr, results, rng, cvrTemper) : v;
       if (full > bestFull) {
         bestFull = full;
         winner = h;

@@ -78,7 +78,8 @@ function loadState(): State {
 }
 const saveState = (s: State) => writeFileSync(stateFile(s), JSON.stringify(s, null, 2));
 
-const alive = (pid: number | undefined) => {
+/** Whether a process with this pid still exists (signal 0 tests without signalling). */
+export const alive = (pid: number | undefined) => {
   if (!pid) return false;
   try {
     process.kill(pid, 0);

@@ -11,20 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { alive } from '../scripts/prod-stack';
 import { canConnect, freePort } from '../scripts/temporal-server';
 import { agentPorts } from './helpers/process';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const pgid = (pid: number) => Number(spawnSync('ps', ['-o', 'pgid=', '-p', String(pid)], { encoding: 'utf8' }).stdout.trim());
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('npm start and Ctrl-C', () => {
   // SIGINT: Ctrl-C. SIGHUP: the terminal closed (Node's default would exit without stopping the server).
