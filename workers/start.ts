@@ -62,13 +62,27 @@ async function run() {
       })();
     });
   }
-  // Temporal's runtime stops the workers on SIGINT/SIGTERM; then everything else is closed. A
-  // closed terminal (SIGHUP) gets the same clean stop rather than Node's default exit, which would
-  // leave the embedded server (in its own process group) running.
+  // Temporal's runtime stops the workers on the first SIGINT/SIGTERM; then everything else is
+  // closed. A closed terminal (SIGHUP) gets the same clean stop.
   process.once('SIGHUP', () => process.kill(process.pid, 'SIGTERM'));
+  // After its first signal the runtime stops listening, and Node's default for the next one is to
+  // exit at once, skipping the shutdown and leaving the embedded server (in its own process group)
+  // running. Under `npm start` one Ctrl-C arrives twice (the terminal's, and the one npm and tsx
+  // pass on), so a repeat within a second is that same Ctrl-C; a later one is "stop now".
+  let firstSignalAt = 0;
+  const onSignal = () => {
+    const now = Date.now();
+    if (!firstSignalAt) firstSignalAt = now;
+    else if (now - firstSignalAt > 1_000) {
+      logger.warn('interrupted again: stopping the embedded server now, without waiting for the workers');
+      void stack.server.stop().finally(() => process.exit(130));
+    }
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
   await stack.running;
   if (file) unwatchFile(file);
   await stack.shutdown();
+  logger.info('agent stopped');
 }
 
 run().catch((err) => {
