@@ -10,10 +10,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { resolveTemporalCli } from '../scripts/temporal-cli';
-import { freePort, type RunningServer } from '../scripts/temporal-server';
+import type { RunningServer } from '../scripts/temporal-server';
 import { startMetaSimulator } from '../simulators/meta';
 import { startOwnTemporalServer } from './helpers/own-server';
-import { runProcess } from './helpers/process';
+import { agentPorts, runProcess } from './helpers/process';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TEMPORAL = resolveTemporalCli();
@@ -34,9 +34,7 @@ afterAll(async () => server?.stop());
 const cycleEnv = async () => ({
   TEMPORAL_ADDRESS: server.address,
   DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'maa-cmd-')),
-  META_SIM_PORT: String(await freePort()),
-  KIE_SIM_PORT: String(await freePort()),
-  CALLBACK_PORT: String(await freePort()),
+  ...(await agentPorts()),
   KIE_POLL_INTERVAL_MS: '250',
 });
 
@@ -123,8 +121,7 @@ describe('commands', () => {
         // A real-looking setup whose token has expired: Graph answers 190/463.
         FB_ACCESS_TOKEN: 'expired-token',
         META_GRAPH_BASE_URL: meta.url,
-        KIE_SIM_PORT: String(await freePort()),
-        CALLBACK_PORT: String(await freePort()),
+        ...(await agentPorts()),
       };
       const r = await run(['workers/cycle.ts', '--ads', '1'], env);
       expect(r.status, r.stderr).toBe(1);
