@@ -12,8 +12,8 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creatives, decisions, findings, performance } from '../db/schema';
 import type { AdCycleInput } from '../workflows/ad-cycle-types';
-import { graph } from './helpers/meta-graph';
-import { startTestStack, type TestStack } from './helpers/stack';
+import { attributionSpec, graph } from './helpers/meta-graph';
+import { startSimulatedDaysStack, type TestStack } from './helpers/stack';
 
 const DAY = 86_400_000;
 const PIXEL = '1122334455667788'; // the Meta simulator's seeded pixel
@@ -38,17 +38,13 @@ function twoHookLibrary(): string {
 }
 
 beforeAll(async () => {
-  stack = await startTestStack({
-    simClock: true,
+  stack = await startSimulatedDaysStack({
     // $50 a day per ad set, so a few simulated days give each hook dozens of potential leads.
     env: { OBJECTIVE: 'leads', PIXEL_ID: PIXEL, DAILY_BUDGET: '5000', MAX_ADSET_DAILY_BUDGET: '10000', HOOK_LIBRARY_PATH: twoHookLibrary() },
     meta: {
-      timeScale: 0,
       startTime: new Date(`${FIRST_DAY}T00:00:00Z`),
       trueCtrByHook: { [CLICKY]: 0.04, [CONVERTS]: 0.015 },
       trueCvrByHook: { [CLICKY]: 0.003, [CONVERTS]: 0.2 },
-      disapprovalRate: 0,
-      reviewDelaySimMs: [60_000, 60_000],
     },
   });
 });
@@ -85,10 +81,7 @@ describe('a leads account', () => {
       destination_type: 'WEBSITE',
       daily_budget: '5000',
       promoted_object: { pixel_id: PIXEL, custom_event_type: 'LEAD' },
-      attribution_spec: [
-        { event_type: 'CLICK_THROUGH', window_days: 7 },
-        { event_type: 'VIEW_THROUGH', window_days: 1 },
-      ],
+      attribution_spec: attributionSpec(7, 1),
     });
   });
 

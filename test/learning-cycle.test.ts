@@ -8,25 +8,16 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creatives, decisions, findings, performance } from '../db/schema';
-import { startTestStack, type TestStack } from './helpers/stack';
+import { startSimulatedDaysStack, type TestStack } from './helpers/stack';
 
 const DAY = 86_400_000;
 const trueCtr: Record<string, number> = {};
 let stack: TestStack;
 
 beforeAll(async () => {
-  stack = await startTestStack({
-    simClock: true,
+  stack = await startSimulatedDaysStack({
     env: { MAX_LIVE_ADS: '3', TOTAL_DAILY_SPEND_CAP: '1600' },
-    meta: {
-      timeScale: 0,
-      startTime: new Date('2026-11-20T00:00:00Z'),
-      trueCtrByHook: trueCtr,
-      defaultTrueCtr: 0.002,
-      disapprovalRate: 0,
-      reviewDelaySimMs: [60_000, 60_000],
-      dailySpendFactor: [1.25, 1.25],
-    },
+    meta: { trueCtrByHook: trueCtr, defaultTrueCtr: 0.002, dailySpendFactor: [1.25, 1.25] },
   });
 });
 afterAll(async () => stack?.shutdown());

@@ -7,14 +7,13 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creatives, decisions, findings } from '../db/schema';
-import { startTestStack, type TestStack } from './helpers/stack';
+import { startSimulatedDaysStack, type TestStack } from './helpers/stack';
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startTestStack({
-    simClock: true,
+  stack = await startSimulatedDaysStack({
     env: { MAX_LIVE_ADS: '1', TOTAL_DAILY_SPEND_CAP: '1000' },
-    meta: { timeScale: 0, startTime: new Date('2026-11-20T06:00:00Z'), disapprovalRate: 1, reviewDelaySimMs: [60_000, 60_000] },
+    meta: { startTime: new Date('2026-11-20T06:00:00Z'), disapprovalRate: 1 },
   });
 });
 afterAll(async () => stack?.shutdown());

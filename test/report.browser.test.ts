@@ -17,7 +17,7 @@ import { scheduledAccount } from '../client/schedule-ops';
 import { creatives, decisions, performance } from '../db/schema';
 import { accountReports, servedReport } from '../report/reports';
 import { runProcess } from './helpers/process';
-import { startTestStack, type TestStack } from './helpers/stack';
+import { startSimulatedDaysStack, type TestStack } from './helpers/stack';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -30,17 +30,9 @@ let browser: Browser | undefined;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  stack = await startTestStack({
-    simClock: true,
+  stack = await startSimulatedDaysStack({
     env: { MAX_LIVE_ADS: '3', TOTAL_DAILY_SPEND_CAP: '2000' },
-    meta: {
-      timeScale: 0,
-      startTime: new Date('2026-11-20T00:00:00Z'),
-      trueCtrByHook: trueCtr,
-      defaultTrueCtr: 0.002,
-      disapprovalRate: 0,
-      reviewDelaySimMs: [60_000, 60_000],
-    },
+    meta: { trueCtrByHook: trueCtr, defaultTrueCtr: 0.002 },
   });
   // Two ads, then three days of delivery in which the first one's hook clearly wins, then a cycle that pauses the other.
   const first = await (await stack.startCycle({ adsPerRun: 2 })).result();

@@ -31,3 +31,8 @@ export function expectGraphError(a: GraphAnswer, code: number, message?: RegExp)
   expect(a.body.error).toMatchObject({ code, type: expect.any(String), fbtrace_id: expect.any(String) });
   if (message) expect(a.body.error.message).toMatch(message);
 }
+
+/** attribution_spec for a click window and a view window in days (0: none), as sent and as read back. */
+export function attributionSpec(clickDays: number, viewDays: number): Array<{ event_type: string; window_days: number }> {
+  return [{ event_type: 'CLICK_THROUGH', window_days: clickDays }, ...(viewDays ? [{ event_type: 'VIEW_THROUGH', window_days: viewDays }] : [])];
+}

@@ -154,3 +154,16 @@ export async function startTestStack(
     },
   };
 }
+
+/**
+ * A stack that lives through days of delivery in a moment: the agent reads the Meta simulator's
+ * clock, which stands still (from 2026-11-20) until the test advances it, and every ad passes
+ * review in one simulated minute. `meta` and `env` add to or override that.
+ */
+export function startSimulatedDaysStack(opts: { env?: Record<string, string>; meta?: MetaSimOptions } = {}): Promise<TestStack> {
+  return startTestStack({
+    simClock: true,
+    env: opts.env,
+    meta: { timeScale: 0, startTime: new Date('2026-11-20T00:00:00Z'), disapprovalRate: 0, reviewDelaySimMs: [60_000, 60_000], ...opts.meta },
+  });
+}

@@ -64,6 +64,17 @@ async function pollUntil(fetchOnce: () => Promise<Answer>, done: (a: Answer) => 
   throw new Error(`condition never met; last answer ${JSON.stringify(seen.at(-1))}`);
 }
 
+/** Waits for an image task to succeed and gives its first result file's URL. */
+async function firstResultUrl(s: KieSimulator, taskId: string): Promise<string> {
+  const done = (
+    await pollUntil(
+      () => recordInfo(s, taskId),
+      (a) => a.data.state === 'success',
+    )
+  ).at(-1)!;
+  return (JSON.parse(done.data.resultJson) as { resultUrls: string[] }).resultUrls[0]!;
+}
+
 /** A local callback receiver recording what it gets. */
 async function receiver(): Promise<{ url: string; got: Array<{ headers: IncomingHttpHeaders; body: Json }>; close(): Promise<void> }> {
   const got: Array<{ headers: IncomingHttpHeaders; body: Json }> = [];
@@ -404,13 +415,7 @@ describe('injected faults and transports', () => {
   it('download-url gives a working temporary link for simulator files only', async () => {
     const s = await sim();
     const { data } = await createImage(s, { prompt: 'x', image_size: '16:9', output_format: 'jpeg' });
-    const done = (
-      await pollUntil(
-        () => recordInfo(s, data.taskId),
-        (a) => a.data.state === 'success',
-      )
-    ).at(-1)!;
-    const fileUrl = (JSON.parse(done.data.resultJson) as { resultUrls: string[] }).resultUrls[0]!;
+    const fileUrl = await firstResultUrl(s, data.taskId);
     const link = await call(s, 'POST', '/api/v1/common/download-url', { url: fileUrl });
     expect(link.code).toBe(200);
     const meta = await sharp(Buffer.from(await (await fetch(link.data)).arrayBuffer())).metadata();
@@ -421,13 +426,7 @@ describe('injected faults and transports', () => {
   it('expires result files after the retention period', async () => {
     const s = await sim({ retentionMs: 1_500_000 }); // 1.5 s real at timeScale 1000
     const { data } = await createImage(s, { prompt: 'x' });
-    const done = (
-      await pollUntil(
-        () => recordInfo(s, data.taskId),
-        (a) => a.data.state === 'success',
-      )
-    ).at(-1)!;
-    const fileUrl = (JSON.parse(done.data.resultJson) as { resultUrls: string[] }).resultUrls[0]!;
+    const fileUrl = await firstResultUrl(s, data.taskId);
     expect((await fetch(fileUrl)).status).toBe(200);
     await sleep(1_600);
     expect((await fetch(fileUrl)).status).toBe(404);

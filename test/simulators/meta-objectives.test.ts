@@ -7,7 +7,7 @@
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startMetaSimulator, type MetaSimOptions, type MetaSimulator } from '../../simulators/meta';
-import { expectGraphError, graph, type Json } from '../helpers/meta-graph';
+import { attributionSpec, expectGraphError, graph, type Json } from '../helpers/meta-graph';
 
 const ACT = 'act_1234567890';
 const PAGE = '122100000000000001';
@@ -39,8 +39,7 @@ async function campaign(s: MetaSimulator, objective: string): Promise<string> {
 }
 
 const promoted = (custom_event_type: string, pixel_id = PIXEL) => JSON.stringify({ pixel_id, custom_event_type });
-const attribution = (click = 7, view = 1) =>
-  JSON.stringify([{ event_type: 'CLICK_THROUGH', window_days: click }, ...(view ? [{ event_type: 'VIEW_THROUGH', window_days: view }] : [])]);
+const attribution = (click = 7, view = 1) => JSON.stringify(attributionSpec(click, view));
 
 function adset(s: MetaSimulator, campaignId: string, extra: Record<string, string>) {
   return graph(s, 'POST', `/${ACT}/adsets`, {
@@ -109,10 +108,7 @@ describe('objectives, goals and promoted objects', () => {
       optimization_goal: 'OFFSITE_CONVERSIONS',
       billing_event: 'IMPRESSIONS',
       promoted_object: { pixel_id: PIXEL, custom_event_type: 'LEAD' },
-      attribution_spec: [
-        { event_type: 'CLICK_THROUGH', window_days: 7 },
-        { event_type: 'VIEW_THROUGH', window_days: 1 },
-      ],
+      attribution_spec: attributionSpec(7, 1),
       campaign: { objective: 'OUTCOME_LEADS' },
     });
     const sales = await campaign(s, 'OUTCOME_SALES');
