@@ -14,6 +14,9 @@
  * /var/lib/meta-ads-agent/postgres-<port> as root (PostgreSQL will not run as root, so it runs as
  * the `postgres` user, which must be able to reach its folder). Ports: PROD_TEMPORAL_PORT (7233),
  * PROD_PG_PORT (55432); the agent's own ports (callback, API, simulators) come from the usual env.
+ * Metrics: each worker process and `serve` gets its own Prometheus port, the lowest free one from
+ * PROD_METRICS_PORT (9464) up (one METRICS_PORT for all would let only the first bind it), listed
+ * by `status` and in <stack>/prometheus-targets.json for Prometheus's file_sd_configs.
  */
 import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -39,12 +42,15 @@ interface Proc {
   group?: Group;
   pid: number;
   log: string;
+  /** Where the process serves Prometheus /metrics (workers and serve). */
+  metricsPort?: number;
 }
 interface State {
   dir: string;
   pgData: string;
   pgPort: number;
   temporalPort: number;
+  metricsBasePort: number;
   address: string;
   namespace: string;
   agentDataDir: string;
@@ -64,6 +70,7 @@ function settings(): State {
     pgData,
     pgPort,
     temporalPort,
+    metricsBasePort: Number(process.env.PROD_METRICS_PORT ?? 9464),
     address: `127.0.0.1:${temporalPort}`,
     namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
     agentDataDir: path.join(dir, 'agent'),
@@ -76,7 +83,15 @@ function loadState(): State {
   const fresh = settings();
   return existsSync(stateFile(fresh)) ? { ...fresh, ...(JSON.parse(readFileSync(stateFile(fresh), 'utf8')) as State) } : fresh;
 }
-const saveState = (s: State) => writeFileSync(stateFile(s), JSON.stringify(s, null, 2));
+function saveState(s: State) {
+  writeFileSync(stateFile(s), JSON.stringify(s, null, 2));
+  // Prometheus file-based discovery (file_sd_configs): one target per live process with metrics,
+  // rewritten whenever processes come and go, so a scrape config never lists ports by hand.
+  const targets = s.processes
+    .filter((p) => p.metricsPort && alive(p.pid))
+    .map((p) => ({ targets: [`127.0.0.1:${p.metricsPort}`], labels: { process: p.name, ...(p.group ? { group: p.group } : {}) } }));
+  writeFileSync(path.join(s.dir, 'prometheus-targets.json'), JSON.stringify(targets, null, 2));
+}
 
 /** Whether a process with this pid still exists (signal 0 tests without signalling). */
 export const alive = (pid: number | undefined) => {
@@ -272,19 +287,30 @@ async function ensureNamespace(s: State) {
 /** The agent's config as its processes will load it (the simulators' ports, whether any API is simulated). */
 const agentConfig = (s: State) => loadConfig({ ...process.env, ...agentEnv(s) }, { dotenvPath: false });
 
-function startAgentProcess(s: State, name: string, script: string, args: string[] = [], group?: Group): Proc {
-  const p = spawnLogged(s, name, process.execPath, ['--import', 'tsx', script, ...args], agentEnv(s));
-  const proc = group ? { ...p, group } : p;
+async function startAgentProcess(s: State, name: string, script: string, args: string[] = [], opts: { group?: Group; metrics?: boolean } = {}): Promise<Proc> {
+  const metricsPort = opts.metrics ? await nextMetricsPort(s) : undefined;
+  // The simulators serve no metrics; an empty METRICS_PORT is "not set" for config/env.ts.
+  const env = { ...agentEnv(s), METRICS_PORT: metricsPort ? String(metricsPort) : '' };
+  const p = spawnLogged(s, name, process.execPath, ['--import', 'tsx', script, ...args], env);
+  const proc: Proc = { ...p, ...(opts.group ? { group: opts.group } : {}), ...(metricsPort ? { metricsPort } : {}) };
   s.processes.push(proc);
   saveState(s);
   return proc;
 }
 
+/** The lowest port from PROD_METRICS_PORT up that no live process of the stack holds and nothing listens on (a taken port would stop the worker at start). */
+async function nextMetricsPort(s: State): Promise<number> {
+  const taken = new Set(s.processes.filter((p) => alive(p.pid)).map((p) => p.metricsPort));
+  let port = s.metricsBasePort;
+  while (taken.has(port) || (await canConnect('127.0.0.1', port))) port++;
+  return port;
+}
+
 /** Brings a group to `n` running worker processes (starting or SIGTERM-ing the difference). */
-function scaleGroup(s: State, group: Group, n: number) {
+async function scaleGroup(s: State, group: Group, n: number) {
   s.processes = s.processes.filter((p) => alive(p.pid));
   const running = s.processes.filter((p) => p.group === group);
-  for (let i = running.length; i < n; i++) startAgentProcess(s, `worker-${group}-${i}`, 'workers/main.ts', [group], group);
+  for (let i = running.length; i < n; i++) await startAgentProcess(s, `worker-${group}-${i}`, 'workers/main.ts', [group], { group, metrics: true });
   for (const p of running.slice(n)) {
     process.kill(p.pid, 'SIGTERM');
     s.processes = s.processes.filter((q) => q !== p);
@@ -314,7 +340,7 @@ export async function up(scale: Partial<Record<Group, number>> = {}): Promise<St
   s.processes = s.processes.filter((p) => alive(p.pid));
   const config = agentConfig(s);
   if ((config.meta.mode === 'simulator' || config.kie.mode === 'simulator') && !s.processes.some((p) => p.name === 'simulators')) {
-    const sim = startAgentProcess(s, 'simulators', 'simulators/main.ts');
+    const sim = await startAgentProcess(s, 'simulators', 'simulators/main.ts');
     await waitUntil(
       async () => ((await canConnect('127.0.0.1', config.meta.simPort)) && (await canConnect('127.0.0.1', config.kie.simPort))) || !alive(sim.pid),
       30_000,
@@ -322,8 +348,8 @@ export async function up(scale: Partial<Record<Group, number>> = {}): Promise<St
     );
     if (!alive(sim.pid)) throw new Error(`the simulators exited; see ${sim.log}`);
   }
-  for (const g of GROUPS) scaleGroup(s, g, Math.max(scale[g] ?? 1, s.processes.filter((p) => p.group === g).length || 1));
-  if (!s.processes.some((p) => p.name === 'serve')) startAgentProcess(s, 'serve', 'workers/serve.ts');
+  for (const g of GROUPS) await scaleGroup(s, g, Math.max(scale[g] ?? 1, s.processes.filter((p) => p.group === g).length || 1));
+  if (!s.processes.some((p) => p.name === 'serve')) await startAgentProcess(s, 'serve', 'workers/serve.ts', [], { metrics: true });
   s.startedAt = new Date().toISOString();
   s.upSeconds = Math.round((Date.now() - t0) / 100) / 10;
   saveState(s);
@@ -388,7 +414,14 @@ export async function status() {
     upSeconds: s.upSeconds,
     postgres: { port: s.pgPort, data: s.pgData, ...pgUsage(s) },
     server: s.server ? { pid: s.server.pid, alive: alive(s.server.pid), listening: serverUp, ...usage(s.server.pid), log: s.server.log } : null,
-    processes: s.processes.map((p) => ({ name: p.name, pid: p.pid, alive: alive(p.pid), ...usage(p.pid), log: p.log })),
+    processes: s.processes.map((p) => ({
+      name: p.name,
+      pid: p.pid,
+      alive: alive(p.pid),
+      ...usage(p.pid),
+      ...(p.metricsPort ? { metrics: `http://127.0.0.1:${p.metricsPort}/metrics` } : {}),
+      log: p.log,
+    })),
   };
 }
 
@@ -415,7 +448,7 @@ async function main() {
     }
     case 'scale': {
       const s = loadState();
-      for (const [g, n] of Object.entries(parseScale(rest))) scaleGroup(s, g as Group, n);
+      for (const [g, n] of Object.entries(parseScale(rest))) await scaleGroup(s, g as Group, n);
       console.log(JSON.stringify(await status(), null, 2));
       break;
     }

@@ -6,6 +6,7 @@ import type { LogEntry } from '@temporalio/worker';
 import got from 'got';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../scripts/temporal-server';
+import { sample } from './helpers/prometheus';
 import { startTestStack, type TestStack } from './helpers/stack';
 
 let stack: TestStack;
@@ -16,15 +17,6 @@ beforeAll(async () => {
   stack = await startTestStack({ metricsPort: port, logSink: (e) => logs.push(e), env: { MAX_LIVE_ADS: '3', TOTAL_DAILY_SPEND_CAP: '5000' } });
 });
 afterAll(async () => stack?.shutdown());
-
-/** The value of one series (name and every label given), or undefined. */
-function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`)) continue;
-    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) return Number(line.split(' ').at(-1));
-  }
-  return undefined;
-}
 
 describe('metrics', () => {
   it('serves cycles by outcome, launches, live ads, spend against the cap, Kie credits and failures by type', async () => {

@@ -6,18 +6,21 @@
  * image worker process that runs one of those activities (named by the server's pending-activity
  * worker identity, pid@host) is SIGKILLed. Both cycles must complete, and the simulators' own
  * records must show nothing created twice: one Kie task per creative, one campaign, ad set, creative
- * and ad per name. Run by `npm run test:prod` (also in .ci/run); skipped, saying why, only when
+ * and ad per name. Every worker process and the endpoints serve metrics on ports of their own, and
+ * the agent's series of both cycles are there. Run by `npm run test:prod` (also in .ci/run); skipped, saying why, only when
  * PostgreSQL cannot be installed on this machine.
  */
 import { Client, Connection } from '@temporalio/client';
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/temporal-server';
+import { agentPorts } from '../helpers/process';
+import { sample } from '../helpers/prometheus';
 import { WORKFLOW_TYPE } from '../../temporal-config/queues';
 import type { AdCycleResult } from '../../workflows/ad-cycle-types';
 
@@ -57,16 +60,17 @@ beforeAll(async () => {
       })),
     }),
   );
+  // The stack gives each process its own metrics port from PROD_METRICS_PORT up (one METRICS_PORT
+  // for every process would be bound by the first only); the Web UI is not part of this stack.
+  const { METRICS_PORT, TEMPORAL_UI_PORT: _noUi, ...ports } = await agentPorts();
   env = {
+    ...ports,
+    PROD_METRICS_PORT: METRICS_PORT!,
     PROD_STACK_DIR: dir,
     PROD_PG_PORT: String(await freePort()),
     PROD_PG_DATA: process.getuid?.() === 0 ? `/var/lib/meta-ads-agent/postgres-test-${process.pid}` : path.join(dir, 'postgres'),
     PROD_TEMPORAL_PORT: '27233',
     ACCOUNTS_FILE: accountsFile,
-    META_SIM_PORT: String(await freePort()),
-    KIE_SIM_PORT: String(await freePort()),
-    CALLBACK_PORT: String(await freePort()),
-    API_PORT: String(await freePort()),
     // Images take seconds (not milliseconds), so the kill lands while one is being generated.
     SIM_TIME_SCALE: '3',
     KIE_POLL_INTERVAL_MS: '500',
@@ -104,10 +108,27 @@ describe('production stack on PostgreSQL, scaled and killed', () => {
       console.warn(`SKIPPED: PostgreSQL is not available here: ${skipWhy}`);
       ctx.skip();
     }
-    const status = JSON.parse(stack('status').stdout) as { processes: Array<{ name: string; pid: number; alive: boolean; rssMiB: number }> };
+    const status = JSON.parse(stack('status').stdout) as { processes: Array<{ name: string; pid: number; alive: boolean; rssMiB: number; metrics?: string }> };
     const images = status.processes.filter((p) => p.name.startsWith('worker-images-'));
     expect(images).toHaveLength(3);
     expect(images.every((p) => p.alive)).toBe(true);
+
+    // Metrics: a port per worker process and serve, each answering, and all of them in the file
+    // Prometheus discovers its targets from.
+    const withMetrics = status.processes.filter((p) => p.name !== 'simulators');
+    const expected = ['orchestrator-0', 'analysis-0', 'images-0', 'images-1', 'images-2', 'video-0', 'campaign-0'].map((w) => `worker-${w}`);
+    expect(withMetrics.map((p) => p.name).sort()).toEqual([...expected, 'serve'].sort());
+    expect(new Set(withMetrics.map((p) => p.metrics)).size).toBe(withMetrics.length);
+    // A worker binds its port once it has loaded its code, a few seconds after `up` started it.
+    const answers = (url: string) =>
+      fetch(url).then(
+        (r) => r.status,
+        () => 'refused',
+      );
+    for (const p of withMetrics)
+      await expect.poll(() => answers(p.metrics!), { message: `${p.name} at ${p.metrics}`, timeout: 30_000, interval: 250 }).toBe(200);
+    const targets = JSON.parse(readFileSync(path.join(dir, 'prometheus-targets.json'), 'utf8')) as Array<{ targets: string[]; labels: { process: string } }>;
+    expect(targets.map((t) => `http://${t.targets[0]}/metrics ${t.labels.process}`).sort()).toEqual(withMetrics.map((p) => `${p.metrics} ${p.name}`).sort());
 
     // The schedules' first cycles (started at once by npm run serve).
     const cycles = async () => {
@@ -165,6 +186,19 @@ describe('production stack on PostgreSQL, scaled and killed', () => {
     expect(gen.rows).toBe(4);
     expect(resubmits).toBeLessThanOrEqual(1); // only the killed attempt can have lost an answer
     expect(kie.tasks).toHaveLength(4 + resubmits);
+
+    // The agent's series of both cycles, summed over the processes that serve metrics (the victim is gone).
+    const scrapeAll = async () => Promise.all(withMetrics.filter((p) => p.pid !== victim).map(async (p) => (await fetch(p.metrics!)).text()));
+    for (const account of ACCOUNTS) {
+      // Counters reach the exporter on its next collection.
+      await expect
+        .poll(async () => (await scrapeAll()).reduce((n, t) => n + (sample(t, 'maa_launches_total', { account, format: 'image' }) ?? 0), 0), {
+          timeout: 15_000,
+          interval: 500,
+        })
+        .toBe(2);
+    }
+    expect((await scrapeAll()).join('\n')).toMatch(/temporal_activity_execution_latency\S*activity_type="generateImageCreative"/);
 
     // The retried activity ran on another image worker: the killed process is gone, the other two remain.
     const after = JSON.parse(stack('status').stdout) as { processes: Array<{ name: string; pid: number; alive: boolean }> };
