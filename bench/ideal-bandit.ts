@@ -23,8 +23,9 @@
  * `--objective results` is the same for results (HookBench's results scenarios: every hook also has
  * a conversion rate per click, CVR ~ Beta(4, 46) clipped to 2–20 %, independent of the CTR, opposed
  * to it or aligned with it), with conversions seen at once: Thompson sampling on CTR alone against
- * policies on CTR × CVR (both priors known: Thompson at several tempers, and an optimistic score of
- * each rate at its mean + 1 sd), measured in results, and a full-information bound. The policies
+ * policies on CTR × CVR (both priors known: Thompson at several tempers, an optimistic score of
+ * each rate at its mean + 1 sd, and the online knowledge gradient, which on results does better
+ * than on clicks), measured in results, and a full-information bound. The policies
  * show what the families we know gain in that market with that many decisions and that few
  * conversions; the bound is what no policy can beat.
  *
@@ -151,6 +152,8 @@ interface ResultPolicy {
   label: string;
   stream: string;
   score: (a: number, b: number, ca: number, cb: number, rng: Rng) => number;
+  /** A policy that weighs every hook against the others (and the slot-days left) instead of scoring each alone. */
+  choose?: (a: number[], b: number[], ca: number[], cb: number[], slotDaysLeft: number) => number;
 }
 
 /** Thompson draw of CTR (× CVR unless `cvrShrink` is null), each shrunk towards its mean. */
@@ -177,6 +180,50 @@ function upperQuantileResults(k: number): ResultPolicy {
   return { label: `CTR × CVR at mean + ${k} sd`, stream: `ucb${k}`, score: (a, b, ca, cb) => upper(a, b) * upper(ca, cb) };
 }
 
+/**
+ * The online knowledge gradient (Ryzhov, Powell and Frazier, 2012): a hook's posterior mean CTR × CVR
+ * plus, times the slot-days left, the expected improvement of the best posterior mean from one more
+ * slot-day of its evidence (normal approximation: the mean moves with sd s, CTR from the
+ * impressions and CVR from the clicks they bring; the gain is s·f(−|μ − best other μ| / s) with
+ * f(z) = zΦ(z) + φ(z)). Deterministic: no draws.
+ */
+function knowledgeGradientResults(): ResultPolicy {
+  const choose = (a: number[], b: number[], ca: number[], cb: number[], slotDaysLeft: number) => {
+    const mu = a.map((_, h) => (a[h]! / (a[h]! + b[h]!)) * (ca[h]! / (ca[h]! + cb[h]!)));
+    let best = 0;
+    let bestValue = -Infinity;
+    for (let h = 0; h < HOOKS; h++) {
+      let other = -Infinity;
+      for (let j = 0; j < HOOKS; j++) if (j !== h && mu[j]! > other) other = mu[j]!;
+      const n0 = a[h]! + b[h]!;
+      const mx = a[h]! / n0;
+      const c0 = ca[h]! + cb[h]!;
+      const my = ca[h]! / c0;
+      const sx2 = ((mx * (1 - mx)) / (n0 + 1)) * (SLOT_DAY / (n0 + SLOT_DAY));
+      const clicks = SLOT_DAY * mx;
+      const sy2 = ((my * (1 - my)) / (c0 + 1)) * (clicks / (c0 + clicks));
+      const sd = Math.sqrt(my * my * sx2 + mx * mx * sy2 + sx2 * sy2);
+      const gain = sd > 0 ? sd * expectedExcess(-Math.abs(mu[h]! - other) / sd) : 0;
+      const value = mu[h]! + Math.max(slotDaysLeft - 1, 0) * gain;
+      if (value > bestValue) {
+        bestValue = value;
+        best = h;
+      }
+    }
+    return best;
+  };
+  return { label: 'knowledge gradient (slot-days left)', stream: 'kg', score: () => 0, choose };
+}
+
+/** f(z) = zΦ(z) + φ(z), Φ by Abramowitz and Stegun 7.1.26 (error below 1.5e-7). */
+function expectedExcess(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  const cdf = z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
+  return z * cdf + Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
+}
+
 // Streams 'false' and 'true' are the ones these first three policies always had, so their figures
 // stay as published; the two Thompson policies on CTR × CVR share one stream (common random numbers).
 const CTR_ONLY = thompsonResults('CTR only (Thompson ×0.5)', 'false', SHRINK_RESULTS, null);
@@ -186,6 +233,7 @@ const RESULT_POLICIES: ResultPolicy[] = [
   thompsonResults("CTR × CVR, draws ×0.7 / ×0.3 (HookBench's tempers)", 'shipped', 0.7, SHRINK_CVR_APART),
   thompsonResults('CTR × CVR, draws ×0.5 / ×0.2', 'cvr0.2', SHRINK_RESULTS, 0.2),
   upperQuantileResults(1),
+  knowledgeGradientResults(),
 ];
 
 /**
@@ -262,12 +310,15 @@ function runResults(policy: ResultPolicy, ctr: number[], cvr: number[], slots: n
   for (let day = 0; day < days; day++) {
     for (let s = 0; s < slots; s++) {
       let best = 0;
-      let bestValue = -Infinity;
-      for (let h = 0; h < HOOKS; h++) {
-        const v = policy.score(a[h]!, b[h]!, ca[h]!, cb[h]!, rng);
-        if (v > bestValue) {
-          bestValue = v;
-          best = h;
+      if (policy.choose) best = policy.choose(a, b, ca, cb, (days - day) * slots - s);
+      else {
+        let bestValue = -Infinity;
+        for (let h = 0; h < HOOKS; h++) {
+          const v = policy.score(a[h]!, b[h]!, ca[h]!, cb[h]!, rng);
+          if (v > bestValue) {
+            bestValue = v;
+            best = h;
+          }
         }
       }
       const clicks = binomial(rng, SLOT_DAY, ctr[best]!);
