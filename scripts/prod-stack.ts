@@ -16,7 +16,8 @@
  * PROD_PG_PORT (55432); the agent's own ports (callback, API, simulators) come from the usual env.
  * Metrics: each worker process and `serve` gets its own Prometheus port, the lowest free one from
  * PROD_METRICS_PORT (9464) up (one METRICS_PORT for all would let only the first bind it), listed
- * by `status` and in <stack>/prometheus-targets.json for Prometheus's file_sd_configs.
+ * by `status` and in <stack>/prometheus-targets.json for Prometheus's file_sd_configs; `up` and
+ * `scale` wait until every one answers there.
  */
 import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -44,6 +45,9 @@ interface Proc {
   log: string;
   /** Where the process serves Prometheus /metrics (workers and serve). */
   metricsPort?: number;
+  /** How an agent process was started, so it can be started again. */
+  script?: string;
+  args?: string[];
 }
 interface State {
   dir: string;
@@ -287,23 +291,54 @@ async function ensureNamespace(s: State) {
 /** The agent's config as its processes will load it (the simulators' ports, whether any API is simulated). */
 const agentConfig = (s: State) => loadConfig({ ...process.env, ...agentEnv(s) }, { dotenvPath: false });
 
-async function startAgentProcess(s: State, name: string, script: string, args: string[] = [], opts: { group?: Group; metrics?: boolean } = {}): Promise<Proc> {
-  const metricsPort = opts.metrics ? await nextMetricsPort(s) : undefined;
+async function startAgentProcess(
+  s: State,
+  name: string,
+  script: string,
+  args: string[] = [],
+  opts: { group?: Group; metrics?: boolean; avoidPorts?: Set<number> } = {},
+): Promise<Proc> {
+  const metricsPort = opts.metrics ? await nextMetricsPort(s, opts.avoidPorts) : undefined;
   // The simulators serve no metrics; an empty METRICS_PORT is "not set" for config/env.ts.
   const env = { ...agentEnv(s), METRICS_PORT: metricsPort ? String(metricsPort) : '' };
   const p = spawnLogged(s, name, process.execPath, ['--import', 'tsx', script, ...args], env);
-  const proc: Proc = { ...p, ...(opts.group ? { group: opts.group } : {}), ...(metricsPort ? { metricsPort } : {}) };
+  const proc: Proc = { ...p, script, args, ...(opts.group ? { group: opts.group } : {}), ...(metricsPort ? { metricsPort } : {}) };
   s.processes.push(proc);
   saveState(s);
   return proc;
 }
 
 /** The lowest port from PROD_METRICS_PORT up that no live process of the stack holds and nothing listens on (a taken port would stop the worker at start). */
-async function nextMetricsPort(s: State): Promise<number> {
-  const taken = new Set(s.processes.filter((p) => alive(p.pid)).map((p) => p.metricsPort));
+async function nextMetricsPort(s: State, avoid = new Set<number>()): Promise<number> {
+  const taken = new Set([...avoid, ...s.processes.filter((p) => alive(p.pid)).map((p) => p.metricsPort)]);
   let port = s.metricsBasePort;
   while (taken.has(port) || (await canConnect('127.0.0.1', port))) port++;
   return port;
+}
+
+/**
+ * Waits until every process that serves metrics answers on its port, so `up` and `scale` return
+ * with the workers running. A port free when it was picked can be taken by the time the worker
+ * binds it (another process's outgoing connection may hold it, in the ephemeral range): that worker
+ * exits at start with "Address already in use", and is started again on the next free port.
+ */
+async function awaitMetrics(s: State) {
+  const refused = new Set<number>();
+  for (let attempt = 1; ; attempt++) {
+    const serving = s.processes.filter((p) => p.metricsPort);
+    const answers = async (p: Proc) => !alive(p.pid) || (await canConnect('127.0.0.1', p.metricsPort!));
+    await waitUntil(async () => (await Promise.all(serving.map(answers))).every(Boolean), 120_000, 'the agent processes to serve their metrics');
+    const exited = serving.filter((p) => !alive(p.pid));
+    if (exited.length === 0) return;
+    for (const p of exited) {
+      const tail = readFileSync(p.log, 'utf8').slice(-4000);
+      if (!/Address already in use/.test(tail) || attempt >= 3 || !p.script) throw new Error(`${p.name} exited at start; see ${p.log}`);
+      log(`${p.name}: metrics port ${p.metricsPort} was taken when it started; starting it again on another port`);
+      refused.add(p.metricsPort!);
+      s.processes = s.processes.filter((q) => q !== p);
+      await startAgentProcess(s, p.name, p.script, p.args, { group: p.group, metrics: true, avoidPorts: refused });
+    }
+  }
 }
 
 /** Brings a group to `n` running worker processes (starting or SIGTERM-ing the difference). */
@@ -350,6 +385,7 @@ export async function up(scale: Partial<Record<Group, number>> = {}): Promise<St
   }
   for (const g of GROUPS) await scaleGroup(s, g, Math.max(scale[g] ?? 1, s.processes.filter((p) => p.group === g).length || 1));
   if (!s.processes.some((p) => p.name === 'serve')) await startAgentProcess(s, 'serve', 'workers/serve.ts', [], { metrics: true });
+  await awaitMetrics(s);
   s.startedAt = new Date().toISOString();
   s.upSeconds = Math.round((Date.now() - t0) / 100) / 10;
   saveState(s);
@@ -449,6 +485,7 @@ async function main() {
     case 'scale': {
       const s = loadState();
       for (const [g, n] of Object.entries(parseScale(rest))) await scaleGroup(s, g as Group, n);
+      await awaitMetrics(s);
       console.log(JSON.stringify(await status(), null, 2));
       break;
     }
