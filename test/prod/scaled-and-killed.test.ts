@@ -13,7 +13,9 @@
 import { Client, Connection } from '@temporalio/client';
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +34,9 @@ let client: Client;
 let connection: Connection;
 let upOutput: { seconds: number; TEMPORAL_ADDRESS: string } | undefined;
 let skipWhy: string | undefined;
+let upLog = '';
+/** A listener holding one of the metrics ports where the stack's probe does not look (see beforeAll). */
+let held: { port: number; server: net.Server } | undefined;
 
 const stack = (...args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'scripts/prod-stack.ts', ...args], {
@@ -76,7 +81,15 @@ beforeAll(async () => {
     KIE_POLL_INTERVAL_MS: '500',
     LOG_LEVEL: 'info',
   };
+  // The third metrics port is taken on another loopback address: free to the stack's probe of
+  // 127.0.0.1, taken for the worker's bind of 0.0.0.0. CI met this once (its holder unknown);
+  // `up` must start that worker again on another port.
+  const port = Number(METRICS_PORT) + 2;
+  const server = net.createServer().listen(port, '127.0.0.2');
+  await once(server, 'listening');
+  held = { port, server };
   const r = stack('up', '--scale', 'images=3');
+  upLog = r.stderr;
   if (r.status === 3) {
     skipWhy = r.stderr.trim();
     return;
@@ -95,6 +108,7 @@ beforeAll(async () => {
 }, 900_000);
 
 afterAll(async () => {
+  held?.server.close();
   await connection?.close();
   if (env) {
     const r = stack('down');
@@ -119,7 +133,9 @@ describe('production stack on PostgreSQL, scaled and killed', () => {
     const expected = ['orchestrator-0', 'analysis-0', 'images-0', 'images-1', 'images-2', 'video-0', 'campaign-0'].map((w) => `worker-${w}`);
     expect(withMetrics.map((p) => p.name).sort()).toEqual([...expected, 'serve'].sort());
     expect(new Set(withMetrics.map((p) => p.metrics)).size).toBe(withMetrics.length);
-    // `up` returns once every one of them serves (restarting one whose port was taken meanwhile).
+    // `up` returns once every one of them serves, the one whose port was held started again elsewhere.
+    expect(upLog).toMatch(new RegExp(`metrics port ${held!.port} was taken when it started; starting it again on another port`));
+    expect(withMetrics.map((p) => p.metrics)).not.toContain(`http://127.0.0.1:${held!.port}/metrics`);
     for (const p of withMetrics) expect((await fetch(p.metrics!)).status, `${p.name} at ${p.metrics}`).toBe(200);
     const targets = JSON.parse(readFileSync(path.join(dir, 'prometheus-targets.json'), 'utf8')) as Array<{ targets: string[]; labels: { process: string } }>;
     expect(targets.map((t) => `http://${t.targets[0]}/metrics ${t.labels.process}`).sort()).toEqual(withMetrics.map((p) => `${p.metrics} ${p.name}`).sort());
