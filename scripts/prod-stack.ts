@@ -308,7 +308,7 @@ async function startAgentProcess(
   return proc;
 }
 
-/** The lowest port from PROD_METRICS_PORT up that no live process of the stack holds and nothing listens on (a taken port would stop the worker at start). */
+/** The lowest port from PROD_METRICS_PORT up that no live process of the stack holds and nothing answers on at 127.0.0.1 (awaitMetrics handles the holders this probe misses). */
 async function nextMetricsPort(s: State, avoid = new Set<number>()): Promise<number> {
   const taken = new Set([...avoid, ...s.processes.filter((p) => alive(p.pid)).map((p) => p.metricsPort)]);
   let port = s.metricsBasePort;
@@ -318,9 +318,9 @@ async function nextMetricsPort(s: State, avoid = new Set<number>()): Promise<num
 
 /**
  * Waits until every process that serves metrics answers on its port, so `up` and `scale` return
- * with the workers running. A port free when it was picked can be taken by the time the worker
- * binds it (another process's outgoing connection may hold it, in the ephemeral range): that worker
- * exits at start with "Address already in use", and is started again on the next free port.
+ * with the workers running. The probe of 127.0.0.1 cannot see every holder of a port (a listener on
+ * another address, a socket bound without listening, one that started meanwhile), so a worker can
+ * still exit at start with "Address already in use": it is started again on the next free port.
  */
 async function awaitMetrics(s: State) {
   const refused = new Set<number>();
