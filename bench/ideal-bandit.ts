@@ -144,16 +144,30 @@ function runInstance(policy: Policy, slots: number, batch: number, days: number,
 }
 
 /**
- * Results mode: how a hook is scored for a slot-day from its CTR posterior (a, b) and its
- * conversion posterior (ca, cb). Each is a policy we tried on this market; the stream name keeps
- * every policy's random numbers apart and the same from run to run.
+ * Results mode: which hook a slot-day serves, from every hook's CTR posterior (a, b) and conversion
+ * posterior (ca, cb) and the slot-days left. Each is a policy we tried on this market; the stream
+ * name keeps every policy's random numbers apart and the same from run to run.
  */
 interface ResultPolicy {
   label: string;
   stream: string;
-  score: (a: number, b: number, ca: number, cb: number, rng: Rng) => number;
-  /** A policy that weighs every hook against the others (and the slot-days left) instead of scoring each alone. */
-  choose?: (a: number[], b: number[], ca: number[], cb: number[], slotDaysLeft: number) => number;
+  choose: (a: number[], b: number[], ca: number[], cb: number[], slotDaysLeft: number, rng: Rng) => number;
+}
+
+/** A policy that scores each hook alone and serves the highest score. */
+function byScore(score: (a: number, b: number, ca: number, cb: number, rng: Rng) => number): ResultPolicy['choose'] {
+  return (a, b, ca, cb, _left, rng) => {
+    let best = 0;
+    let bestValue = -Infinity;
+    for (let h = 0; h < HOOKS; h++) {
+      const v = score(a[h]!, b[h]!, ca[h]!, cb[h]!, rng);
+      if (v > bestValue) {
+        bestValue = v;
+        best = h;
+      }
+    }
+    return best;
+  };
 }
 
 /** Thompson draw of CTR (× CVR unless `cvrShrink` is null), each shrunk towards its mean. */
@@ -161,13 +175,13 @@ function thompsonResults(label: string, stream: string, ctrShrink: number, cvrSh
   return {
     label,
     stream,
-    score: (a, b, ca, cb, rng) => {
+    choose: byScore((a, b, ca, cb, rng) => {
       const m = a / (a + b);
       const v = m + ctrShrink * (rng.beta(a, b) - m);
       if (cvrShrink === null) return v;
       const mc = ca / (ca + cb);
       return v * (mc + cvrShrink * (rng.beta(ca, cb) - mc));
-    },
+    }),
   };
 }
 
@@ -177,7 +191,7 @@ function upperQuantileResults(k: number): ResultPolicy {
     const m = a / (a + b);
     return m + k * Math.sqrt((m * (1 - m)) / (a + b + 1));
   };
-  return { label: `CTR × CVR at mean + ${k} sd`, stream: `ucb${k}`, score: (a, b, ca, cb) => upper(a, b) * upper(ca, cb) };
+  return { label: `CTR × CVR at mean + ${k} sd`, stream: `ucb${k}`, choose: byScore((a, b, ca, cb) => upper(a, b) * upper(ca, cb)) };
 }
 
 /**
@@ -212,7 +226,7 @@ function knowledgeGradientResults(): ResultPolicy {
     }
     return best;
   };
-  return { label: 'knowledge gradient (slot-days left)', stream: 'kg', score: () => 0, choose };
+  return { label: 'knowledge gradient (slot-days left)', stream: 'kg', choose };
 }
 
 /** f(z) = zΦ(z) + φ(z), Φ by Abramowitz and Stegun 7.1.26 (error below 1.5e-7). */
@@ -309,18 +323,7 @@ function runResults(policy: ResultPolicy, ctr: number[], cvr: number[], slots: n
   let expected = 0;
   for (let day = 0; day < days; day++) {
     for (let s = 0; s < slots; s++) {
-      let best = 0;
-      if (policy.choose) best = policy.choose(a, b, ca, cb, (days - day) * slots - s);
-      else {
-        let bestValue = -Infinity;
-        for (let h = 0; h < HOOKS; h++) {
-          const v = policy.score(a[h]!, b[h]!, ca[h]!, cb[h]!, rng);
-          if (v > bestValue) {
-            bestValue = v;
-            best = h;
-          }
-        }
-      }
+      const best = policy.choose(a, b, ca, cb, (days - day) * slots - s, rng);
       const clicks = binomial(rng, SLOT_DAY, ctr[best]!);
       const conversions = binomial(rng, clicks, cvr[best]!);
       expected += SLOT_DAY * ctr[best]! * cvr[best]!;

@@ -7,8 +7,8 @@
  * worker identity, pid@host) is SIGKILLed. Both cycles must complete, and the simulators' own
  * records must show nothing created twice: one Kie task per creative, one campaign, ad set, creative
  * and ad per name. Every worker process and the endpoints serve metrics on ports of their own, and
- * the agent's series of both cycles are there. Run by `npm run test:prod` (also in .ci/run); skipped, saying why, only when
- * PostgreSQL cannot be installed on this machine.
+ * the agent's series of both cycles are there. Run by `npm run test:prod` (also in .ci/run);
+ * skipped, saying why, only when PostgreSQL cannot be installed on this machine.
  */
 import { Client, Connection } from '@temporalio/client';
 import Database from 'better-sqlite3';
