@@ -10,16 +10,21 @@
  */
 import { launchCapacityDetail } from '../learning/capacity';
 import { planCycle } from '../learning/cycle';
-import { DEFAULT_POLICY, type PolicyParams } from '../learning/params';
+import { DEFAULT_POLICY, resolveParams, type PolicyParams } from '../learning/params';
+import { createRng, type Rng } from '../learning/random';
+import { judgedClicks } from '../learning/results';
 import type { AttributionWindows, Decision, LiveAdBudget, Objective, PolicyName } from '../learning/types';
-import { TICKS_PER_DAY, valueRow } from './market';
+import { ctrPrior, CVR_PRIOR, TICKS_PER_DAY, valueRow } from './market';
 import type { Controller, CycleContext } from './simulate';
 
 /** The results run's controllers. */
 export type ResultControllerName = 'ctr-only' | 'cpr-thompson' | 'oracle-results';
 export const RESULT_CONTROLLERS: ResultControllerName[] = ['oracle-results', 'ctr-only', 'cpr-thompson'];
+/** Textbook policies on results, told the market's true priors (references, run only when named in --policies). */
+export type ReferenceControllerName = 'textbook-ucb' | 'textbook-thompson';
+export const REFERENCE_CONTROLLERS: ReferenceControllerName[] = ['textbook-ucb', 'textbook-thompson'];
 /** Every controller HookBench can run. */
-export type ControllerName = PolicyName | 'oracle' | ResultControllerName;
+export type ControllerName = PolicyName | 'oracle' | ResultControllerName | ReferenceControllerName;
 
 /** Options of a learning controller beyond the policy. */
 export interface LearningOptions {
@@ -95,6 +100,93 @@ export const oracleController: Controller = oracleFor('ctr');
 /** Knows every hook's true CTR × CVR (the yardstick of the results scenarios). */
 export const oracleResultsController: Controller = oracleFor('results');
 
+/**
+ * A textbook bandit on results run in HookBench's market, to tell what the market costs any policy
+ * from what the learning core costs on top (bench/README.md, "How far the targets are"). It is
+ * told what no real policy knows, both true priors (CTR Beta(6.2, 612), CVR Beta(4, 46)), and
+ * skips everything the shipped policy adds (fitted priors, change and fatigue models, floors, the
+ * loss check): each hook's posterior is conjugate on its raw counts, conversions judged against
+ * clicks by the learning core's arrival share. At every day start it picks one hook per slot and
+ * keeps the live creatives of picked hooks, pausing the rest, as the frictionless bandit redraws
+ * each slot-day; in between it only fills slots that free up (rejections). Picks: `ucb` scores
+ * each hook at (CTR mean + 1 sd) × (CVR mean + 1 sd), each pick's slot-day fantasised at the means
+ * so one cycle's picks spread like the loop's in-flight fantasy; `thompson` draws each rate with
+ * HookBench's tempers (CTR ×0.7, CVR ×0.3).
+ */
+function textbookResultsController(kind: 'ucb' | 'thompson'): Controller {
+  const params = resolveParams(DEFAULT_POLICY);
+  const ctr0 = ctrPrior();
+  const slotDayImpressions = 500; // $5 at the market's $10 median CPM
+  return (ctx) => {
+    const rng = createRng(`${ctx.seed}/textbook-${kind}`);
+    const index = new Map(ctx.hooks.map((h, i) => [h.id, i]));
+    const stats = ctx.hooks.map(() => ({ impressions: 0, clicks: 0, conversions: 0, judgedClicks: 0 }));
+    for (const ev of ctx.evidence) {
+      const s = stats[index.get(ev.hookId)!]!;
+      s.impressions += ev.impressions;
+      s.clicks += ev.linkClicks;
+      s.conversions += ev.conversions;
+      s.judgedClicks += judgedClicks(ev, ctx.nowMs, params, BENCH_ATTRIBUTION);
+    }
+    const pick = (): number => {
+      let best = 0;
+      let bestValue = -Infinity;
+      stats.forEach((s, h) => {
+        const a = ctr0.alpha + s.clicks;
+        const b = ctr0.beta + Math.max(s.impressions - s.clicks, 0);
+        const ca = CVR_PRIOR.alpha + s.conversions;
+        const cb = CVR_PRIOR.beta + Math.max(s.judgedClicks - s.conversions, 0);
+        const v = kind === 'ucb' ? upper(a, b) * upper(ca, cb) : tempered(a, b, 0.7, rng) * tempered(ca, cb, 0.3, rng);
+        if (v > bestValue) {
+          bestValue = v;
+          best = h;
+        }
+      });
+      if (kind === 'ucb') {
+        const s = stats[best]!;
+        const ctr = (ctr0.alpha + s.clicks) / (ctr0.alpha + ctr0.beta + s.impressions);
+        const cvr = (CVR_PRIOR.alpha + s.conversions) / (CVR_PRIOR.alpha + CVR_PRIOR.beta + s.judgedClicks);
+        s.impressions += slotDayImpressions;
+        s.clicks += slotDayImpressions * ctr;
+        s.judgedClicks += slotDayImpressions * ctr;
+        s.conversions += slotDayImpressions * ctr * cvr;
+      }
+      return best;
+    };
+    const snapshot = { policy: 'thompson' as const, prior: { alpha: ctr0.alpha, beta: ctr0.beta } };
+    const decisions: Decision[] = [];
+    const live: LiveAdBudget[] = [];
+    const wanted: number[] = [];
+    const dayStart = ctx.tick % TICKS_PER_DAY === 0;
+    if (dayStart) for (let i = 0; i < ctx.caps.maxLiveAds; i++) wanted.push(pick());
+    for (const ev of ctx.evidence) {
+      if (ev.status === 'paused') continue;
+      const k = dayStart ? wanted.indexOf(index.get(ev.hookId)!) : -2;
+      if (k === -1) {
+        decisions.push({ kind: 'pause', creativeId: ev.creativeId, hookId: ev.hookId, reason: `textbook ${kind}: not picked today`, snapshot });
+        continue;
+      }
+      if (k >= 0) wanted.splice(k, 1);
+      live.push({ budgetCents: ctx.currentBudgets[ev.creativeId] ?? ctx.caps.adSetDailyBudgetCents, spentTodayCents: ev.spendTodayCents });
+    }
+    const capacity = launchCapacityDetail(ctx.caps, live).count;
+    for (let i = 0; i < capacity; i++) {
+      decisions.push({ kind: 'launch', hookId: ctx.hooks[wanted[i] ?? pick()]!.id, reason: `textbook ${kind}`, snapshot });
+    }
+    return decisions;
+  };
+}
+
+function upper(a: number, b: number): number {
+  const m = a / (a + b);
+  return m + Math.sqrt((m * (1 - m)) / (a + b + 1));
+}
+
+function tempered(a: number, b: number, temper: number, rng: Rng): number {
+  const m = a / (a + b);
+  return m + temper * (rng.beta(a, b) - m);
+}
+
 /** Meta's default attribution setting, which `cpr-thompson` is told the account uses. */
 export const BENCH_ATTRIBUTION: AttributionWindows = { clickDays: 7, viewDays: 1 };
 
@@ -119,6 +211,10 @@ export function makeController(
         controller: learningController(DEFAULT_POLICY, params, { objective: 'leads', attribution: BENCH_ATTRIBUTION, onPlan }),
         scoring: { policy: DEFAULT_POLICY, objective: 'leads' },
       };
+    case 'textbook-ucb':
+      return { controller: textbookResultsController('ucb'), scoring: null };
+    case 'textbook-thompson':
+      return { controller: textbookResultsController('thompson'), scoring: null };
     default:
       return { controller: learningController(name, params, { onPlan }), scoring: { policy: name } };
   }

@@ -27,7 +27,7 @@ import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { loadHookLibrary } from '../learning/hook-library';
 import { DEFAULT_POLICY, POLICY_NAMES, type PolicyParams } from '../learning/params';
-import { RESULT_CONTROLLERS, type ControllerName } from './controllers';
+import { REFERENCE_CONTROLLERS, RESULT_CONTROLLERS, type ControllerName } from './controllers';
 import { ctrPrior, HOOK_COUNT, RESULT_SCENARIOS, SCENARIOS, TICK_MS, type Scenario } from './market';
 import { planningTimeReport } from './planning-time';
 import type { InstanceResult, InstanceTask } from './run-instance';
@@ -62,8 +62,10 @@ function parseCli() {
   const known: Scenario[] = objective === 'results' ? RESULT_SCENARIOS : SCENARIOS;
   const scenarios = values.scenario === 'all' ? known : (values.scenario!.split(',') as Scenario[]);
   for (const s of scenarios) if (!known.includes(s)) throw new Error(`unknown ${objective} scenario "${s}" (use ${known.join(', ')} or all)`);
-  const allowed: ControllerName[] = objective === 'results' ? RESULT_CONTROLLERS.filter((c) => c !== 'oracle-results') : POLICY_NAMES;
-  const chosen = (values.policies?.split(',') as ControllerName[] | undefined) ?? allowed;
+  const shipped: ControllerName[] = objective === 'results' ? RESULT_CONTROLLERS.filter((c) => c !== 'oracle-results') : POLICY_NAMES;
+  // The textbook references run only when named: they are yardsticks, not part of the checks.
+  const allowed: ControllerName[] = objective === 'results' ? [...shipped, ...REFERENCE_CONTROLLERS] : shipped;
+  const chosen = (values.policies?.split(',') as ControllerName[] | undefined) ?? shipped;
   for (const p of chosen) if (!allowed.includes(p)) throw new Error(`unknown ${objective} policy "${p}" (use ${allowed.join(', ')})`);
   const policies: ControllerName[] = [objective === 'results' ? 'oracle-results' : 'oracle', ...chosen];
   const ctrScales = values['ctr-scale']!.split(',').map(Number);
@@ -195,7 +197,11 @@ function resultsReport(cli: Cli, results: InstanceResult[]): { parts: string[]; 
     ``,
     CADENCE(cli),
     ``,
-    `Policies: \`ctr-only\` = the shipped policy (${DEFAULT_POLICY}) with objective 'traffic', as it runs today (decides on CTR); \`cpr-thompson\` = the same with objective 'leads' and attribution 7-day click / 1-day view (cost-per-result Thompson sampling); \`oracle-results\` knows every hook's true CTR × CVR (CPM does not depend on the hook, so this ranks results per dollar), fills free slots with the best and, at the start of a day, replaces creatives below 90 % of the best; same caps, reviews and rejections.`,
+    `Policies: \`ctr-only\` = the shipped policy (${DEFAULT_POLICY}) with objective 'traffic', as it runs today (decides on CTR); \`cpr-thompson\` = the same with objective 'leads' and attribution 7-day click / 1-day view (cost-per-result Thompson sampling); \`oracle-results\` knows every hook's true CTR × CVR (CPM does not depend on the hook, so this ranks results per dollar), fills free slots with the best and, at the start of a day, replaces creatives below 90 % of the best; same caps, reviews and rejections.${
+      cli.policies.some((p) => p.startsWith('textbook-'))
+        ? " References, not the product: `textbook-ucb` / `textbook-thompson` are told both true priors (CTR Beta(6.2, 612), CVR Beta(4, 46)), keep conjugate posteriors on each hook's raw counts (conversions against clicks judged by the learning core's arrival share) and at every day start pick one hook per slot, keeping the live creatives of picked hooks and pausing the rest: by (CTR mean + 1 sd) × (CVR mean + 1 sd) with each pick's slot-day fantasised at the means, or by Thompson draws at HookBench's tempers (×0.7 / ×0.3)."
+        : ''
+    }`,
     ``,
     `Metrics (mean ± standard error over instances): results = expected conversions of the impressions bought (impressions × CTR × CVR), i.e. counted by click, including conversions reported after the end; results lost = the oracle's minus the policy's, also as % of the oracle's; spend = media + generation; cost per result = spend / results; results per $ = results / spend; wasted spend = media spend on creatives whose hook's true results per impression (CTR × CVR) was below half the best hook's; conversions by click = conversions actually drawn for the run's clicks, and the share of them reported by the end; P(name best) = the policy's report (scoreHooks with its objective) names the hook with the best CTR × CVR at the end; cap violations as in the CTR run.`,
     cli.params ? `\n**Experiment: parameters overridden for every learning policy: \`${JSON.stringify(cli.params)}\`**` : '',

@@ -29,12 +29,17 @@
  * show what the families we know gain in that market with that many decisions and that few
  * conversions; the bound is what no policy can beat.
  *
- *   npx tsx bench/ideal-bandit.ts [--instances 400] [--days 30] [--ctr-scale 1] [--objective clicks|results]
+ * `--truth hookbench` (results only) takes each instance's hooks from HookBench's results run (same
+ * scenario, slot count, instance and default seed) instead of this script's own draws, so a cell
+ * here and the same cell of `npm run bench:hooks -- --objective results` face the same hooks.
+ *
+ *   npx tsx bench/ideal-bandit.ts [--instances 400] [--days 30] [--ctr-scale 1] [--objective clicks|results] [--truth own|hookbench]
  */
 import { parseArgs } from 'node:util';
 import { rescaleStrength } from '../learning/prior';
 import { createRng, type Rng } from '../learning/random';
-import { drawCvrs, RESULT_SCENARIOS, type ResultScenario } from './market';
+import { drawCvrs, drawTruth, RESULT_SCENARIOS, type ResultScenario } from './market';
+import { instanceKey } from './run-instance';
 
 const HOOKS = 12;
 const BASE_PRIOR = { alpha: 6.2, beta: 612 };
@@ -87,9 +92,11 @@ function main() {
       days: { type: 'string', default: '30' },
       'ctr-scale': { type: 'string', default: '1' },
       objective: { type: 'string', default: 'clicks' },
+      truth: { type: 'string', default: 'own' },
     },
   });
-  if (values.objective === 'results') return resultsMain(Number(values.instances), Number(values.days));
+  if (values.truth !== 'own' && values.truth !== 'hookbench') throw new Error(`--truth must be own or hookbench, got ${values.truth}`);
+  if (values.objective === 'results') return resultsMain(Number(values.instances), Number(values.days), values.truth);
   const instances = Number(values.instances);
   const days = Number(values.days);
   PRIOR = scaledPrior(Number(values['ctr-scale']));
@@ -254,8 +261,11 @@ const RESULT_POLICIES: ResultPolicy[] = [
  * Results mode: % more results per dollar than Thompson on CTR alone for each policy, the loss
  * against the oracle of CTR-only and of the first, and the full-information bound.
  */
-function resultsMain(instances: number, days: number) {
-  console.log(`${days} days; results (conversions) per dollar, frictionless, conversions seen at once (mean ± se over ${instances} instances)\n`);
+function resultsMain(instances: number, days: number, truthFrom: 'own' | 'hookbench') {
+  console.log(
+    `${days} days; results (conversions) per dollar, frictionless, conversions seen at once (mean ± se over ${instances} instances; ` +
+      `${truthFrom === 'own' ? "this script's own instances" : "HookBench's instances: the same hooks' CTRs and CVRs as `npm run bench:hooks -- --objective results`"})\n`,
+  );
   console.log(
     'Gain in results per $ over CTR-only (same spend, so total results compare), ± the standard error of the paired difference. ' +
       "The last column is a bound, not a policy: every slot-day reveals every hook's clicks and conversions on all the day's " +
@@ -282,9 +292,7 @@ function resultsMain(instances: number, days: number) {
       const base: number[] = [];
       const got: number[][] = [...RESULT_POLICIES, null].map(() => []);
       for (let i = 0; i < instances; i++) {
-        const truthRng = createRng(`ideal-results/${i}`);
-        const ctr = Array.from({ length: HOOKS }, () => truthRng.beta(PRIOR.alpha, PRIOR.beta));
-        const cvr = [...drawCvrs(scenario as ResultScenario, ctr, `ideal-results/${i}`)];
+        const { ctr, cvr } = resultTruth(scenario, slots, days, i, truthFrom);
         const oracle = days * slots * SLOT_DAY * Math.max(...ctr.map((c, h) => c * cvr[h]!));
         const a = runResults(CTR_ONLY, ctr, cvr, slots, days, i);
         base.push(a);
@@ -302,6 +310,20 @@ function resultsMain(instances: number, days: number) {
       console.log(`| ${[scenario, slots, lost(lostCtr), lost(lostFirst), ...got.map(gain)].join(' | ')} |`);
     }
   }
+}
+
+/**
+ * One instance's true rates: this script's own draws, or the hooks HookBench's results run meets in
+ * the same scenario, slot count and instance (its default seed), so the two tables pair up.
+ */
+function resultTruth(scenario: ResultScenario, slots: number, days: number, i: number, from: 'own' | 'hookbench'): { ctr: number[]; cvr: number[] } {
+  if (from === 'hookbench') {
+    const truth = drawTruth(scenario, days, instanceKey({ seed: 'hookbench', scenario, slots, instance: i }));
+    return { ctr: [...truth.ctrByDay[0]!], cvr: [...truth.cvr!] };
+  }
+  const truthRng = createRng(`ideal-results/${i}`);
+  const ctr = Array.from({ length: HOOKS }, () => truthRng.beta(PRIOR.alpha, PRIOR.beta));
+  return { ctr, cvr: [...drawCvrs(scenario, ctr, `ideal-results/${i}`)] };
 }
 
 function mean(xs: number[]): number {

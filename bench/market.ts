@@ -62,6 +62,8 @@ const FATIGUE_MAX_DAYS = 21;
 /** Results scenarios: conversion rate per link click ~ Beta(4, 46) (mean 8 %), clipped to 2–20 %. */
 const CVR_A = 4;
 const CVR_B = 46;
+/** The conversion-rate prior the results scenarios draw from (before clipping), for reference controllers that are told it. */
+export const CVR_PRIOR = { alpha: CVR_A, beta: CVR_B };
 const CVR_MIN = 0.02;
 const CVR_MAX = 0.2;
 /** Conversion reporting delay: a same-day share (exponential, mean 2 h, at most 24 h) and a tail uniform over days 1–7. */

@@ -211,7 +211,41 @@ describe('results oracle', () => {
       expect(m.expectedResults).toBeGreaterThan(0);
     }
   });
+
+  it('the textbook references fill every slot on day 0 and keep only picked hooks at a day start, under the caps', () => {
+    const truth = drawTruth('independent', 6, 'test/textbook');
+    for (const name of ['textbook-ucb', 'textbook-thompson'] as const) {
+      const { controller } = makeController(name);
+      const first = controller(emptyContext(truth, 6)).filter((d) => d.kind === 'launch');
+      expect(first).toHaveLength(6);
+      // UCB with fantasy spreads one cycle's picks: every untried hook scores alike, and each pick lowers its own score.
+      if (name === 'textbook-ucb') expect(new Set(first.map((d) => d.hookId)).size).toBe(6);
+      let dayStartPauses = 0;
+      let otherPauses = 0;
+      const counting: Controller = (ctx) => {
+        const decisions = controller(ctx);
+        const pauses = decisions.filter((d) => d.kind === 'pause').length;
+        if (ctx.tick % TICKS_PER_DAY === 0) dayStartPauses += pauses;
+        else otherPauses += pauses;
+        return decisions;
+      };
+      const m = simulate({ truth, hooks, slots: 6, days: 6, cycleEveryTicks: 8, controller: counting, scoring: null });
+      expect(m.capViolations).toBe(0);
+      expect(otherPauses).toBe(0);
+      expect(dayStartPauses).toBeGreaterThan(0);
+      // Every pause is replaced in the same cycle; rejected reviews take their slot again later.
+      expect(m.launches).toBeGreaterThanOrEqual(6 + m.pauses);
+      expect(m.launches).toBeLessThanOrEqual(6 + m.pauses + rejectedLaunches(truth, m.launches));
+    }
+  });
 });
+
+/** Launches among the first n of an instance that its review rejects (each takes a slot again). */
+function rejectedLaunches(truth: Truth, n: number): number {
+  let k = 0;
+  for (let i = 0; i < n; i++) if (drawLaunch(truth.key, i).rejected) k++;
+  return k;
+}
 
 describe('cap violations', () => {
   it('counts launches past the live-ad and spend caps, and budgets past the maximum', () => {
