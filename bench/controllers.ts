@@ -6,7 +6,9 @@
  *
  * Results run: `ctr-only` is the shipped policy as it runs today (objective 'traffic', decides on
  * CTR); `cpr-thompson` is the same policy told to optimise leads with Meta's default attribution
- * (7-day click, 1-day view), i.e. cost-per-result Thompson sampling once the learning core has it.
+ * (7-day click, 1-day view): decisions on cost per result (the name is the issue's; by default the
+ * learning core redraws every slot at the day start by optimistic results per dollar, and
+ * `resultsRedraw: 'off'` gives the Thompson choice with loss-check pauses).
  */
 import { launchCapacityDetail } from '../learning/capacity';
 import { planCycle } from '../learning/cycle';

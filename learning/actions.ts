@@ -10,6 +10,7 @@
 import { fmt, round1, usd } from './format';
 import { affordableBudgetCents, launchCapacityDetail, OVER_CAP, perLaunchCents, worstDaySpendCents, type LaunchCapacity } from './capacity';
 import type { Hook } from './hook-library';
+import { optimisticPicks } from './choice';
 import { lossCheck, type LossCheck } from './loss-check';
 import { buildModel, type CreativeState, type LearningModel } from './model';
 import { DEFAULT_POLICY, resolveParams, type PolicyParams } from './params';
@@ -92,6 +93,40 @@ export function decideFromModel(model: LearningModel, policy: PolicyName, input:
   const inDayStartWindow = input.dayStartMs !== undefined && input.nowMs - input.dayStartMs < params.dayStartWindowHours * HOUR_MS;
   const deferring = params.deferPausesToDayStart && input.dayStartMs !== undefined && !inDayStartWindow;
   const wouldFreeCapacity = (ids: string[]) => launchCapacityDetail(caps, liveBudgets(new Set(ids))).count > 0;
+  // Results objectives, daily redraw: at the day start every slot is picked again by optimistic
+  // results per dollar, and the creatives of hooks not picked give their slots up. Measured in
+  // HookBench against Thompson choice with loss-check pauses (learning/README.md, "Daily redraw"):
+  // where CTR and conversion agree it stops losing to CTR-only, elsewhere it does as well.
+  const redrawPauses: Decision[] = [];
+  const redraw = model.results !== null && params.resultsRedraw === 'optimistic' && inDayStartWindow;
+  if (redraw) {
+    const slots = Math.min(caps.maxLiveAds, launchCapacityDetail(caps, []).count);
+    const picks = optimisticPicks(model, model.hooks, slots, [], caps.adSetDailyBudgetCents).map((h) => h.hook.id);
+    const pickedText = [...new Set(picks)].map((id) => `"${id}"`).join(', ');
+    // Creatives launched since the day started came from this redraw in an earlier cycle of the
+    // window (production runs every 15 minutes): they keep their slots, so a few overnight
+    // impressions that reorder the picks do not pay for a creative twice. Then a hook picked fewer
+    // times than it has creatives keeps its best ones.
+    const launchedToday = (c: CreativeState) => c.evidence.launchedAtMs >= input.dayStartMs!;
+    const order = [...model.creatives].sort((a, b) => Number(launchedToday(b)) - Number(launchedToday(a)) || b.value - a.value);
+    for (const c of order) {
+      const k = picks.indexOf(c.evidence.hookId);
+      if (k >= 0) picks.splice(k, 1);
+      if (k >= 0 || launchedToday(c)) continue;
+      redrawPauses.push({
+        kind: 'pause',
+        creativeId: c.evidence.creativeId,
+        adSetId: c.evidence.adSetId,
+        hookId: c.evidence.hookId,
+        probability: 1,
+        reason:
+          `${costPerResultText(c, leader)}; at the day start its slot goes to a hook with a better optimistic cost per result ` +
+          `(CTR and conversion rate each at posterior mean + 1 sd; today's picks for ${slots} slot(s): ${pickedText})`,
+        snapshot: { ...base, posterior: c.posterior, ...resultsSnapshot(c.posterior.mean * c.fatigueFactor, c.results), leader: leaderSnap },
+      });
+    }
+  }
+  const redrawn = new Set(redrawPauses.map((d) => d.creativeId!));
   let check: LossCheck | null = null;
   const decisions: Decision[] = [];
   if (judgeable.length > 0 && (!deferring || judgeable.some(({ c }) => wouldFreeCapacity([c.evidence.creativeId])))) {
@@ -113,7 +148,9 @@ export function decideFromModel(model: LearningModel, policy: PolicyName, input:
       const claim = c.results
         ? `P(results per dollar < ${params.pauseMargin} × the best other hook's) = ${p.toFixed(2)} after ${fmt(c.judgedImpressions)} impressions, ${c.results.conversions} results`
         : `P(θ < ${params.pauseMargin}·θ of the best other hook) = ${p.toFixed(2)} after ${fmt(c.judgedImpressions)} impressions`;
-      if (p <= params.pauseProbability) keeps.push(keepDecision(ev, `not clearly worse than the leader: ${claim}`, snapshot, p));
+      if (redraw) {
+        if (!redrawn.has(ev.creativeId)) keeps.push(keepDecision(ev, `its hook is among today's picks by optimistic cost per result; ${claim}`, snapshot, p));
+      } else if (p <= params.pauseProbability) keeps.push(keepDecision(ev, `not clearly worse than the leader: ${claim}`, snapshot, p));
       else if (pauseNow) {
         decisions.push({
           kind: 'pause',
@@ -140,6 +177,7 @@ export function decideFromModel(model: LearningModel, policy: PolicyName, input:
     }
   }
 
+  decisions.push(...redrawPauses);
   // 3. Already over the cap (it was lowered, or a budget changed behind our back): pause the
   // weakest live ad sets until what they may still spend today fits. This never waits for the
   // day start, since money is at stake rather than a better test.
@@ -217,7 +255,7 @@ export function decideFromModel(model: LearningModel, policy: PolicyName, input:
     }
   }
 
-  return [...decisions, ...keeps.filter((k) => !scaled.has(k.creativeId ?? '') && !shed.has(k.creativeId ?? ''))];
+  return [...decisions, ...keeps.filter((k) => !scaled.has(k.creativeId ?? '') && !shed.has(k.creativeId ?? '') && !redrawn.has(k.creativeId ?? ''))];
 }
 
 /** Results objectives: the conversion posterior and cost per result behind a decision, for its snapshot. */

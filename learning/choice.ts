@@ -11,7 +11,7 @@ import { hookStyles } from './hook-library';
 import { buildModel, type HookState, type LearningModel } from './model';
 import { DEFAULT_POLICY, resolveParams, type PolicyParams } from './params';
 import { createRng, type Rng } from './random';
-import { costPerResultCents, drawValue, resultsPerDollar } from './results';
+import { costPerResultCents, drawValue, optimisticValue, resultsPerDollar } from './results';
 import type { AttributionWindows, BetaPosterior, CreativeEvidence, Objective, PolicyName } from './types';
 
 /** Input of chooseHooks. */
@@ -76,11 +76,39 @@ export function chooseHooks(input: ChooseHooksInput): ChooseHooksResult {
 }
 
 /** Same as chooseHooks but on an already built model (planCycle shares one model per cycle). */
-export function chooseFromModel(model: LearningModel, policy: PolicyName, count: number, seed: string, format?: CreativeFormat): ChooseHooksResult {
+export function chooseFromModel(
+  model: LearningModel,
+  policy: PolicyName,
+  count: number,
+  seed: string,
+  format?: CreativeFormat,
+  leaving: Set<string> = new Set(),
+  slotDayCents = 500,
+): ChooseHooksResult {
   const rng = createRng(`${seed}/choose`);
   const eligible = model.hooks.filter((h) => format === undefined || h.hook.formats.includes(format));
   const samples: Record<string, number> = {};
   const choices: HookChoice[] = [];
+  if (model.results && model.params.resultsRedraw === 'optimistic') {
+    const held = model.creatives.filter((c) => !leaving.has(c.evidence.creativeId)).map((c) => c.evidence.hookId);
+    const picks = optimisticPicks(model, eligible, count, held, slotDayCents);
+    picks.forEach((h, i) => {
+      const style = chooseStyle(model, h.hook, rng, i, samples);
+      const cpr = costPerResultCents(resultsPerDollar(h.posterior.mean, h.results!));
+      choices.push({
+        hookId: h.hook.id,
+        style,
+        format: format ?? h.hook.formats[0]!,
+        sampledValue: h.value,
+        reason:
+          `best optimistic ${model.results?.byValue ? 'purchase value per dollar (ROAS)' : 'results per dollar'} of ${eligible.length} hooks, ` +
+          `CTR and conversion rate each at posterior mean + 1 sd with the ${held.length + i} slot(s) already held or picked counted as a day of delivery each ` +
+          `(posterior cost per result ${cpr === null ? 'unknown' : usd(cpr)}: CTR ${pct(h.posterior.mean)} × conversion rate ${pct(h.results!.conversion.mean)}, ` +
+          `${fmt(h.judgedImpressions)} judged impressions, ${h.results!.conversions} results)`,
+      });
+    });
+    return { policy, seed, choices, samples, posterior: snapshotPosteriors(model) };
+  }
   // Launches picked earlier in this cycle count as in-flight.
   const inFlight = new Map<string, number>();
   // Impressions live creatives still need to reach the floor, per hook (data on its way).
@@ -129,6 +157,43 @@ interface PickContext {
   inFlight: Map<string, number>;
   /** Impressions live creatives still need to reach the floor, per hook. */
   pending: Map<string, number>;
+}
+
+/**
+ * Results objectives with the daily redraw: hooks picked one slot at a time by optimistic value
+ * per dollar, each pick (and each slot already held, `held`) fantasised as a slot-day of delivery
+ * at the hook's means, so one hook takes a second slot only while it stays ahead with that much
+ * more evidence.
+ */
+export function optimisticPicks(model: LearningModel, eligible: HookState[], count: number, held: string[], slotDayCents: number): HookState[] {
+  const extra = new Map<string, { impressions: number; clicks: number }>();
+  const add = (h: HookState) => {
+    const e = extra.get(h.hook.id) ?? { impressions: 0, clicks: 0 };
+    const impressions = (slotDayCents / 100) * (h.results?.impressionsPerDollar ?? 0);
+    e.impressions += impressions;
+    e.clicks += impressions * h.posterior.mean;
+    extra.set(h.hook.id, e);
+  };
+  for (const id of held) {
+    const h = model.hookById.get(id);
+    if (h) add(h);
+  }
+  const picks: HookState[] = [];
+  for (let i = 0; i < count && eligible.length > 0; i++) {
+    let best = eligible[0]!;
+    let bestValue = -Infinity;
+    for (const h of eligible) {
+      if (!h.results) continue;
+      const v = optimisticValue(h.posterior, h.results, extra.get(h.hook.id));
+      if (v > bestValue) {
+        bestValue = v;
+        best = h;
+      }
+    }
+    picks.push(best);
+    add(best);
+  }
+  return picks;
 }
 
 function pickOne(policy: PolicyName, ctx: PickContext): Pick {

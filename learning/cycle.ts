@@ -34,7 +34,8 @@ export function planCycle(input: PlanCycleInput): PlanCycleResult {
   const launch = actions.find((d) => d.kind === 'launch');
   if (!launch || !launch.count) return { decisions: actions, choice: null };
 
-  const choice = chooseFromModel(model, policy, launch.count, input.seed, input.format);
+  const leaving = new Set(actions.filter((d) => d.kind === 'pause').map((d) => d.creativeId!));
+  const choice = chooseFromModel(model, policy, launch.count, input.seed, input.format, leaving, input.caps.adSetDailyBudgetCents);
   const launches: Decision[] = choice.choices.map((c, i) => ({
     kind: 'launch',
     hookId: c.hookId,

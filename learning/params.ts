@@ -53,6 +53,14 @@ export interface PolicyParams {
   conversionExplorationScale: number;
   /** Thompson: count creatives still short of the floor as if their missing impressions came in at the current mean. */
   fantasizeInFlight: boolean;
+  /**
+   * Results objectives: 'optimistic' re-picks every slot at the day start by optimistic results per
+   * dollar (CTR and conversion rate each at posterior mean + 1 sd, each slot fantasised as a
+   * slot-day of delivery), keeping the creatives of picked hooks and pausing the rest, and fills
+   * free slots the same way; 'off' chooses by Thompson draws and pauses by the loss check, as
+   * traffic does. See "Daily redraw" in learning/README.md.
+   */
+  resultsRedraw: 'optimistic' | 'off';
   /** Shared CTR prior. */
   prior: PriorSpec;
   /** Prior used while too few hooks have been judged to fit one. */
@@ -99,6 +107,7 @@ export const DEFAULT_PARAMS: PolicyParams = {
   explorationScale: 0.7,
   conversionExplorationScale: 0.3,
   fantasizeInFlight: true,
+  resultsRedraw: 'optimistic',
   prior: 'fitted',
   fallbackPrior: { alpha: 1, beta: 99 },
   priorPseudoHooks: 3,

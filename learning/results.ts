@@ -264,6 +264,26 @@ export function drawValue(ctrDraw: number, f: ResultFactors, rng: Rng, temper: n
   return ctrDraw * Math.max(cvr, 0) * f.impressionsPerDollar * valueScale(f);
 }
 
+/** A hook's optimistic value per dollar: its CTR and conversion rate each at posterior mean + 1 sd. */
+export function optimisticValue(
+  ctr: { alpha: number; beta: number },
+  f: ResultFactors,
+  extra: { impressions: number; clicks: number } = { impressions: 0, clicks: 0 },
+): number {
+  const upper = (a: number, b: number) => {
+    const m = a / (a + b);
+    return m + Math.sqrt((m * (1 - m)) / (a + b + 1));
+  };
+  const m = ctr.alpha / (ctr.alpha + ctr.beta);
+  const mc = f.conversion.mean;
+  return (
+    upper(ctr.alpha + m * extra.impressions, ctr.beta + (1 - m) * extra.impressions) *
+    upper(f.conversion.alpha + mc * extra.clicks, f.conversion.beta + (1 - mc) * extra.clicks) *
+    f.impressionsPerDollar *
+    valueScale(f)
+  );
+}
+
 /** Value per result in dollars when values drive decisions, else 1 (a result is a result). */
 function valueScale(f: ResultFactors): number {
   return f.valuePerResultCents === null ? 1 : f.valuePerResultCents / 100;

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decideActions } from '../../learning/actions';
-import { chooseHooks } from '../../learning/choice';
+import { chooseHooks, optimisticPicks } from '../../learning/choice';
 import { planCycle } from '../../learning/cycle';
 import { buildModel } from '../../learning/model';
 import { resolveParams } from '../../learning/params';
@@ -83,7 +83,8 @@ describe('results objectives', () => {
         nowMs: NOW,
         objective: 'leads',
         attribution: ATTRIBUTION,
-        params: { explorationScale: 0, conversionExplorationScale },
+        // The Thompson chooser (the daily redraw's optimistic picks draw nothing).
+        params: { explorationScale: 0, conversionExplorationScale, resultsRedraw: 'off' },
       });
       return ['h0', 'h1', 'h2'].map((h) => ({ drawn: c.samples[`0/${h}`]!, mean: c.posterior.hooks[h]!.resultsPerDollar! }));
     };
@@ -111,6 +112,70 @@ describe('results objectives', () => {
     const traffic = decideActions({ ...input, objective: 'traffic' });
     expect(traffic.filter((d) => d.kind === 'pause').map((d) => d.creativeId)).not.toContain('c0');
     expect(traffic.every((d) => d.snapshot.objective === 'traffic')).toBe(true);
+  });
+
+  it('at the day start re-picks every slot by optimistic cost per result, pausing the creatives of hooks not picked', () => {
+    // Two slots; h0 buys cheap clicks that never convert, h1 converts, h2 is untried.
+    const evidence = [withDays('c0', 'h0', 5, 500, 0.03, 0, 'live'), withDays('c1', 'h1', 5, 500, 0.012, 0.2, 'live')];
+    const twoSlots = caps({ maxLiveAds: 2, dailySpendCapCents: 2 * 625 + 100 });
+    const input = { hooks: hooks(3), evidence, caps: twoSlots, budgetEditsLastHour: {}, currentBudgets: {}, dayStartMs: DAY_START, seed: 'r' };
+    const atDayStart = planCycle({ ...input, nowMs: DAY_START + 10 * 60_000, objective: 'leads', attribution: ATTRIBUTION });
+    const pauses = atDayStart.decisions.filter((d) => d.kind === 'pause');
+    expect(pauses.map((d) => d.creativeId)).toEqual(['c0']);
+    expect(pauses[0]!.reason).toMatch(/cost per result .*day start.*optimistic/);
+    expect(pauses[0]!.snapshot.objective).toBe('leads');
+    const keep = atDayStart.decisions.find((d) => d.creativeId === 'c1');
+    expect(keep?.kind).toBe('keep');
+    expect(keep!.reason).toMatch(/today's picks/);
+    // The freed slot is filled the same way, counting c1's slot as held.
+    const launches = atDayStart.decisions.filter((d) => d.kind === 'launch');
+    expect(launches).toHaveLength(1);
+    expect(launches[0]!.hookId).not.toBe('h0');
+    expect(launches[0]!.reason).toMatch(/optimistic results per dollar of 3 hooks.*1 slot\(s\) already held/);
+
+    // Off, or outside the day start, or for traffic: no redraw, the loss check decides.
+    const off = planCycle({ ...input, nowMs: DAY_START + 10 * 60_000, objective: 'leads', attribution: ATTRIBUTION, params: { resultsRedraw: 'off' } });
+    for (const d of off.decisions.filter((x) => x.kind === 'pause')) expect(d.reason).toMatch(/worse than the leader/);
+    const noon = planCycle({ ...input, nowMs: NOW, objective: 'leads', attribution: ATTRIBUTION });
+    for (const d of noon.decisions.filter((x) => x.kind !== 'launch')) expect(d.reason).not.toMatch(/optimistic/);
+    const traffic = planCycle({ ...input, nowMs: DAY_START + 10 * 60_000, objective: 'traffic' });
+    for (const d of traffic.decisions) expect(d.reason).not.toMatch(/optimistic/);
+    expect(traffic.decisions.filter((d) => d.kind === 'pause').map((d) => d.creativeId)).not.toContain('c0');
+  });
+
+  it('leaves the creatives launched since the day started alone when a later cycle redraws', () => {
+    const fresh: CreativeEvidence = { ...withDays('c2', 'h0', 0, 0, 0, 0, 'pending'), launchedAtMs: DAY_START + 5 * 60_000 };
+    const evidence = [withDays('c0', 'h0', 5, 500, 0.03, 0, 'live'), withDays('c1', 'h1', 5, 500, 0.012, 0.2, 'live'), fresh];
+    const plan = planCycle({
+      hooks: hooks(3),
+      evidence,
+      nowMs: DAY_START + 30 * 60_000,
+      caps: caps({ maxLiveAds: 3, dailySpendCapCents: 3 * 625 + 100 }),
+      budgetEditsLastHour: {},
+      currentBudgets: {},
+      dayStartMs: DAY_START,
+      seed: 'w',
+      objective: 'leads',
+      attribution: ATTRIBUTION,
+    });
+    expect(plan.decisions.filter((d) => d.kind === 'pause').map((d) => d.creativeId)).toEqual(['c0']);
+    expect(plan.decisions.find((d) => d.creativeId === 'c2')?.kind).toBe('keep');
+  });
+
+  it('gives a hook another slot only while it stays ahead with a day more of its evidence counted', () => {
+    const picksFor = (days: number, ctr: number, cvr: number) => {
+      const evidence = [withDays('c1', 'h1', days, 500, ctr, cvr)];
+      const model = buildModel({ hooks: hooks(3), evidence, nowMs: DAY_START, params, objective: 'leads', attribution: ATTRIBUTION });
+      return optimisticPicks(model, model.hooks, 6, [], 500).map((h) => h.hook.id);
+    };
+    // Four days of a decent hook: each untried hook gets one slot for its optimism (a day of
+    // fantasised delivery takes its edge away), the tried hook the other four.
+    const decent = picksFor(4, 0.015, 0.15);
+    expect(decent.filter((id) => id === 'h0')).toHaveLength(1);
+    expect(decent.filter((id) => id === 'h2')).toHaveLength(1);
+    expect(decent.filter((id) => id === 'h1')).toHaveLength(4);
+    // Ten days of a hook far above the prior: no untried hook's optimism reaches it.
+    expect(picksFor(10, 0.015, 0.2)).toEqual(Array(6).fill('h1'));
   });
 
   it('does not count a click whose result can still arrive as a failure', () => {
