@@ -10,7 +10,7 @@
 import { fmt, round1, usd } from './format';
 import { affordableBudgetCents, launchCapacityDetail, OVER_CAP, perLaunchCents, worstDaySpendCents, type LaunchCapacity } from './capacity';
 import type { Hook } from './hook-library';
-import { optimisticPicks } from './choice';
+import { optimisticPicks, redrawsResults } from './choice';
 import { lossCheck, type LossCheck } from './loss-check';
 import { buildModel, type CreativeState, type LearningModel } from './model';
 import { DEFAULT_POLICY, resolveParams, type PolicyParams } from './params';
@@ -98,7 +98,7 @@ export function decideFromModel(model: LearningModel, policy: PolicyName, input:
   // HookBench against Thompson choice with loss-check pauses (learning/README.md, "Daily redraw"):
   // where CTR and conversion agree it stops losing to CTR-only, elsewhere it does as well.
   const redrawPauses: Decision[] = [];
-  const redraw = model.results !== null && params.resultsRedraw === 'optimistic' && inDayStartWindow;
+  const redraw = redrawsResults(model, policy) && inDayStartWindow;
   if (redraw) {
     const slots = Math.min(caps.maxLiveAds, launchCapacityDetail(caps, []).count);
     const picks = optimisticPicks(model, model.hooks, slots, [], caps.adSetDailyBudgetCents).map((h) => h.hook.id);

@@ -89,7 +89,7 @@ export function chooseFromModel(
   const eligible = model.hooks.filter((h) => format === undefined || h.hook.formats.includes(format));
   const samples: Record<string, number> = {};
   const choices: HookChoice[] = [];
-  if (model.results && model.params.resultsRedraw === 'optimistic') {
+  if (redrawsResults(model, policy)) {
     const held = model.creatives.filter((c) => !leaving.has(c.evidence.creativeId)).map((c) => c.evidence.hookId);
     const picks = optimisticPicks(model, eligible, count, held, slotDayCents);
     picks.forEach((h, i) => {
@@ -157,6 +157,15 @@ interface PickContext {
   inFlight: Map<string, number>;
   /** Impressions live creatives still need to reach the floor, per hook. */
   pending: Map<string, number>;
+}
+
+/**
+ * Whether this cycle's results choice is the daily redraw: a results objective, the Thompson
+ * policies (the shipped one among them; the baselines keep their own rules, so HookBench can still
+ * compare them), and `resultsRedraw` 'optimistic'.
+ */
+export function redrawsResults(model: LearningModel, policy: PolicyName): boolean {
+  return model.results !== null && policy.startsWith('thompson') && model.params.resultsRedraw === 'optimistic';
 }
 
 /**
