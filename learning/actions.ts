@@ -109,10 +109,17 @@ export function decideFromModel(model: LearningModel, policy: PolicyName, input:
     // times than it has creatives keeps its best ones.
     const launchedToday = (c: CreativeState) => c.evidence.launchedAtMs >= input.dayStartMs!;
     const order = [...model.creatives].sort((a, b) => Number(launchedToday(b)) - Number(launchedToday(a)) || b.value - a.value);
+    // A creative the learned wear-out alone puts below fatigueMargin of a fresh one (the loss
+    // check's refresh rule) gives its pick to a fresh creative of the same hook.
+    const worn = (c: CreativeState) => params.learnFatigue && c.fatigueFactor < params.fatigueMargin;
     for (const c of order) {
-      const k = picks.indexOf(c.evidence.hookId);
+      const k = launchedToday(c) || !worn(c) ? picks.indexOf(c.evidence.hookId) : -1;
       if (k >= 0) picks.splice(k, 1);
       if (k >= 0 || launchedToday(c)) continue;
+      const why =
+        picks.includes(c.evidence.hookId) && worn(c)
+          ? `worn to ~${Math.round(100 * c.fatigueFactor)} % of its fresh CTR, so a fresh creative of its hook takes the slot at the day start`
+          : `at the day start its slot goes to a hook with a better optimistic cost per result`;
       redrawPauses.push({
         kind: 'pause',
         creativeId: c.evidence.creativeId,
@@ -120,7 +127,7 @@ export function decideFromModel(model: LearningModel, policy: PolicyName, input:
         hookId: c.evidence.hookId,
         probability: 1,
         reason:
-          `${costPerResultText(c, leader)}; at the day start its slot goes to a hook with a better optimistic cost per result ` +
+          `${costPerResultText(c, leader)}; ${why} ` +
           `(CTR and conversion rate each at posterior mean + 1 sd; today's picks for ${slots} slot(s): ${pickedText})`,
         snapshot: { ...base, posterior: c.posterior, ...resultsSnapshot(c.posterior.mean * c.fatigueFactor, c.results), leader: leaderSnap },
       });

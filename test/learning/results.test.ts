@@ -162,6 +162,45 @@ describe('results objectives', () => {
     expect(plan.decisions.find((d) => d.creativeId === 'c2')?.kind).toBe('keep');
   });
 
+  it('refreshes a worn creative of a picked hook at the day start, as the loss check would', () => {
+    // Ten past creatives of h1 whose CTR fell 12 % a day teach the wear-out; c-old has run 12 days.
+    const decaying = (id: string, startDay: number, days: number, status: CreativeEvidence['status']): CreativeEvidence => {
+      const daily = Array.from({ length: days }, (_, i) => {
+        const startMs = DAY_START - (startDay - i) * DAY;
+        const linkClicks = Math.round(800 * 0.03 * Math.exp(-0.12 * (i + 0.5)));
+        return {
+          date: new Date(startMs).toISOString().slice(0, 10),
+          startMs,
+          impressions: 800,
+          linkClicks,
+          conversions: Math.round(linkClicks * 0.2),
+          spendCents: 500,
+        };
+      });
+      const sum = (k: 'impressions' | 'linkClicks' | 'conversions' | 'spendCents') => daily.reduce((t, d) => t + d[k], 0);
+      const total = { impressions: sum('impressions'), linkClicks: sum('linkClicks'), conversions: sum('conversions'), spendCents: sum('spendCents') };
+      return { creativeId: id, hookId: 'h1', launchedAtMs: DAY_START - startDay * DAY, ...total, daily, status, spendTodayCents: 0 };
+    };
+    const past = Array.from({ length: 10 }, (_, i) => decaying(`p${i}`, 30 - i, 8, 'paused'));
+    const evidence = [...past, decaying('c-old', 12, 12, 'live')];
+    const plan = planCycle({
+      hooks: hooks(3),
+      evidence,
+      nowMs: DAY_START + 10 * 60_000,
+      caps: caps({ maxLiveAds: 1, dailySpendCapCents: 625 + 100 }),
+      budgetEditsLastHour: {},
+      currentBudgets: {},
+      dayStartMs: DAY_START,
+      seed: 'f',
+      objective: 'leads',
+      attribution: ATTRIBUTION,
+    });
+    const pause = plan.decisions.find((d) => d.kind === 'pause');
+    expect(pause?.creativeId).toBe('c-old');
+    expect(pause!.reason).toMatch(/worn to ~\d+ % of its fresh CTR/);
+    expect(plan.decisions.filter((d) => d.kind === 'launch').map((d) => d.hookId)).toEqual(['h1']);
+  });
+
   it('gives a hook another slot only while it stays ahead with a day more of its evidence counted', () => {
     const picksFor = (days: number, ctr: number, cvr: number) => {
       const evidence = [withDays('c1', 'h1', days, 500, ctr, cvr)];
