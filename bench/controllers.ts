@@ -10,6 +10,7 @@
  * learning core redraws every slot at the day start by optimistic results per dollar, and
  * `resultsRedraw: 'off'` gives the Thompson choice with loss-check pauses).
  */
+import { betaMeanPlusSd } from '../learning/beta-math';
 import { launchCapacityDetail } from '../learning/capacity';
 import { planCycle } from '../learning/cycle';
 import { DEFAULT_POLICY, resolveParams, type PolicyParams } from '../learning/params';
@@ -138,7 +139,7 @@ function textbookResultsController(kind: 'ucb' | 'thompson'): Controller {
         const b = ctr0.beta + Math.max(s.impressions - s.clicks, 0);
         const ca = CVR_PRIOR.alpha + s.conversions;
         const cb = CVR_PRIOR.beta + Math.max(s.judgedClicks - s.conversions, 0);
-        const v = kind === 'ucb' ? upper(a, b) * upper(ca, cb) : tempered(a, b, 0.7, rng) * tempered(ca, cb, 0.3, rng);
+        const v = kind === 'ucb' ? betaMeanPlusSd(a, b) * betaMeanPlusSd(ca, cb) : tempered(a, b, 0.7, rng) * tempered(ca, cb, 0.3, rng);
         if (v > bestValue) {
           bestValue = v;
           best = h;
@@ -177,11 +178,6 @@ function textbookResultsController(kind: 'ucb' | 'thompson'): Controller {
     }
     return decisions;
   };
-}
-
-function upper(a: number, b: number): number {
-  const m = a / (a + b);
-  return m + Math.sqrt((m * (1 - m)) / (a + b + 1));
 }
 
 function tempered(a: number, b: number, temper: number, rng: Rng): number {

@@ -36,6 +36,7 @@
  *   npx tsx bench/ideal-bandit.ts [--instances 400] [--days 30] [--ctr-scale 1] [--objective clicks|results] [--truth own|hookbench]
  */
 import { parseArgs } from 'node:util';
+import { betaMeanPlusSd } from '../learning/beta-math';
 import { rescaleStrength } from '../learning/prior';
 import { createRng, type Rng } from '../learning/random';
 import { drawCvrs, drawTruth, RESULT_SCENARIOS, type ResultScenario } from './market';
@@ -194,11 +195,11 @@ function thompsonResults(label: string, stream: string, ctrShrink: number, cvrSh
 
 /** Optimism instead of draws: CTR and CVR each at their mean plus k posterior standard deviations. */
 function upperQuantileResults(k: number): ResultPolicy {
-  const upper = (a: number, b: number) => {
-    const m = a / (a + b);
-    return m + k * Math.sqrt((m * (1 - m)) / (a + b + 1));
+  return {
+    label: `CTR × CVR at mean + ${k} sd`,
+    stream: `ucb${k}`,
+    choose: byScore((a, b, ca, cb) => betaMeanPlusSd(a, b, k) * betaMeanPlusSd(ca, cb, k)),
   };
-  return { label: `CTR × CVR at mean + ${k} sd`, stream: `ucb${k}`, choose: byScore((a, b, ca, cb) => upper(a, b) * upper(ca, cb)) };
 }
 
 /**

@@ -91,6 +91,12 @@ export function betaVariance(a: number, b: number): number {
   return (a * b) / (s * s * (s + 1));
 }
 
+/** Mean of Beta(a, b) plus k standard deviations: the optimistic score of the results redraw and HookBench's references. */
+export function betaMeanPlusSd(a: number, b: number, k = 1): number {
+  const m = a / (a + b);
+  return m + k * Math.sqrt((m * (1 - m)) / (a + b + 1));
+}
+
 /** Quantile of Beta(a, b) by bisection on the CDF (60 halvings: exact to double precision). */
 export function betaQuantile(p: number, a: number, b: number): number {
   if (p <= 0) return 0;

@@ -20,6 +20,7 @@
  * another scale would meet the prior-scale problems those fixes were made for (prior.ts,
  * change-point.ts) without evidence enough to detect anything.
  */
+import { betaMeanPlusSd } from './beta-math';
 import { fitPrior, adaptiveFallback, rescaleStrength } from './prior';
 import type { PolicyParams } from './params';
 import type { Rng } from './random';
@@ -270,15 +271,11 @@ export function optimisticValue(
   f: ResultFactors,
   extra: { impressions: number; clicks: number } = { impressions: 0, clicks: 0 },
 ): number {
-  const upper = (a: number, b: number) => {
-    const m = a / (a + b);
-    return m + Math.sqrt((m * (1 - m)) / (a + b + 1));
-  };
   const m = ctr.alpha / (ctr.alpha + ctr.beta);
   const mc = f.conversion.mean;
   return (
-    upper(ctr.alpha + m * extra.impressions, ctr.beta + (1 - m) * extra.impressions) *
-    upper(f.conversion.alpha + mc * extra.clicks, f.conversion.beta + (1 - mc) * extra.clicks) *
+    betaMeanPlusSd(ctr.alpha + m * extra.impressions, ctr.beta + (1 - m) * extra.impressions) *
+    betaMeanPlusSd(f.conversion.alpha + mc * extra.clicks, f.conversion.beta + (1 - mc) * extra.clicks) *
     f.impressionsPerDollar *
     valueScale(f)
   );
