@@ -13,6 +13,7 @@
 import { betaMeanPlusSd } from '../learning/beta-math';
 import { launchCapacityDetail } from '../learning/capacity';
 import { planCycle } from '../learning/cycle';
+import { buildModel } from '../learning/model';
 import { DEFAULT_POLICY, resolveParams, type PolicyParams } from '../learning/params';
 import { createRng, type Rng } from '../learning/random';
 import { judgedClicks } from '../learning/results';
@@ -23,9 +24,19 @@ import type { Controller, CycleContext } from './simulate';
 /** The results run's controllers. */
 export type ResultControllerName = 'ctr-only' | 'cpr-thompson' | 'oracle-results';
 export const RESULT_CONTROLLERS: ResultControllerName[] = ['oracle-results', 'ctr-only', 'cpr-thompson'];
-/** Textbook policies on results, told the market's true priors (references, run only when named in --policies). */
-export type ReferenceControllerName = 'textbook-ucb' | 'textbook-thompson';
-export const REFERENCE_CONTROLLERS: ReferenceControllerName[] = ['textbook-ucb', 'textbook-thompson'];
+/**
+ * Textbook policies on results (references, run only when named in --policies): told the market's
+ * true priors, or, to locate what the shipped policy loses against them, the UCB one on the
+ * learning core's fitted priors (`-fitted`) or on the learning core's posteriors (`-core`).
+ */
+export type ReferenceControllerName = 'textbook-ucb' | 'textbook-thompson' | 'textbook-ucb-fitted' | 'textbook-ucb-core';
+export const REFERENCE_CONTROLLERS: ReferenceControllerName[] = ['textbook-ucb', 'textbook-thompson', 'textbook-ucb-fitted', 'textbook-ucb-core'];
+/**
+ * What a textbook reference believes: conjugate posteriors on raw counts from the true priors or
+ * from the priors the learning core fits this cycle, or the learning core's own posteriors (its
+ * CTR model with maturity, change detection and fatigue; its conversion model with angle effects).
+ */
+type ReferenceBeliefs = 'true-priors' | 'fitted-priors' | 'learning-core';
 /** Every controller HookBench can run. */
 export type ControllerName = PolicyName | 'oracle' | ResultControllerName | ReferenceControllerName;
 
@@ -105,18 +116,20 @@ export const oracleResultsController: Controller = oracleFor('results');
 
 /**
  * A textbook bandit on results run in HookBench's market, to tell what the market costs any policy
- * from what the learning core costs on top (bench/README.md, "How far the targets are"). It is
- * told what no real policy knows, both true priors (CTR Beta(6.2, 612), CVR Beta(4, 46)), and
- * skips everything the shipped policy adds (fitted priors, change and fatigue models, floors, the
- * loss check): each hook's posterior is conjugate on its raw counts, conversions judged against
- * clicks by the learning core's arrival share. At every day start it picks one hook per slot and
- * keeps the live creatives of picked hooks, pausing the rest, as the frictionless bandit redraws
- * each slot-day; in between it only fills slots that free up (rejections). Picks: `ucb` scores
- * each hook at (CTR mean + 1 sd) × (CVR mean + 1 sd), each pick's slot-day fantasised at the means
- * so one cycle's picks spread like the loop's in-flight fantasy; `thompson` draws each rate with
- * HookBench's tempers (CTR ×0.7, CVR ×0.3).
+ * from what the learning core costs on top (bench/README.md, "On HookBench's own hooks"). By
+ * default it is told what no real policy knows, both true priors (CTR Beta(6.2, 612), CVR
+ * Beta(4, 46)), and skips everything the shipped policy adds (fitted priors, change and fatigue
+ * models, floors, the loss check): each hook's posterior is conjugate on its raw counts,
+ * conversions judged against clicks by the learning core's arrival share. At every day start it
+ * picks one hook per slot and keeps the live creatives of picked hooks, pausing the rest, as the
+ * frictionless bandit redraws each slot-day; in between it only fills slots that free up
+ * (rejections). Picks: `ucb` scores each hook at (CTR mean + 1 sd) × (CVR mean + 1 sd), each
+ * pick's slot-day fantasised at the means so one cycle's picks spread like the loop's in-flight
+ * fantasy; `thompson` draws each rate with HookBench's tempers (CTR ×0.7, CVR ×0.3). With other
+ * `beliefs` the same rule runs on what the shipped policy knows, which splits the gap between the
+ * two into priors, the rest of the model, and the loop's own rules.
  */
-function textbookResultsController(kind: 'ucb' | 'thompson'): Controller {
+function textbookResultsController(kind: 'ucb' | 'thompson', beliefs: ReferenceBeliefs = 'true-priors'): Controller {
   const params = resolveParams(DEFAULT_POLICY);
   const ctr0 = ctrPrior();
   const slotDayImpressions = 500; // $5 at the market's $10 median CPM
@@ -131,28 +144,43 @@ function textbookResultsController(kind: 'ucb' | 'thompson'): Controller {
       s.conversions += ev.conversions;
       s.judgedClicks += judgedClicks(ev, ctx.nowMs, params, BENCH_ATTRIBUTION);
     }
+    // Each hook's two posteriors as Beta counts, which the ucb picks' fantasies then add to.
+    const model =
+      beliefs === 'true-priors'
+        ? null
+        : buildModel({ hooks: ctx.hooks, evidence: ctx.evidence, nowMs: ctx.nowMs, params, objective: 'leads', attribution: BENCH_ATTRIBUTION });
+    const ctrPriorNow = model ? model.prior : ctr0;
+    const cvrPriorNow = model ? model.results!.conversionPrior : CVR_PRIOR;
+    const posteriors = stats.map((s, h) => {
+      const core = beliefs === 'learning-core' ? model!.hookById.get(ctx.hooks[h]!.id)! : null;
+      return {
+        ctr: core
+          ? { a: core.posterior.alpha, b: core.posterior.beta }
+          : { a: ctrPriorNow.alpha + s.clicks, b: ctrPriorNow.beta + Math.max(s.impressions - s.clicks, 0) },
+        cvr: core
+          ? { a: core.results!.conversion.alpha, b: core.results!.conversion.beta }
+          : { a: cvrPriorNow.alpha + s.conversions, b: cvrPriorNow.beta + Math.max(s.judgedClicks - s.conversions, 0) },
+      };
+    });
     const pick = (): number => {
       let best = 0;
       let bestValue = -Infinity;
-      stats.forEach((s, h) => {
-        const a = ctr0.alpha + s.clicks;
-        const b = ctr0.beta + Math.max(s.impressions - s.clicks, 0);
-        const ca = CVR_PRIOR.alpha + s.conversions;
-        const cb = CVR_PRIOR.beta + Math.max(s.judgedClicks - s.conversions, 0);
-        const v = kind === 'ucb' ? betaMeanPlusSd(a, b) * betaMeanPlusSd(ca, cb) : tempered(a, b, 0.7, rng) * tempered(ca, cb, 0.3, rng);
+      posteriors.forEach(({ ctr, cvr }, h) => {
+        const v =
+          kind === 'ucb' ? betaMeanPlusSd(ctr.a, ctr.b) * betaMeanPlusSd(cvr.a, cvr.b) : tempered(ctr.a, ctr.b, 0.7, rng) * tempered(cvr.a, cvr.b, 0.3, rng);
         if (v > bestValue) {
           bestValue = v;
           best = h;
         }
       });
       if (kind === 'ucb') {
-        const s = stats[best]!;
-        const ctr = (ctr0.alpha + s.clicks) / (ctr0.alpha + ctr0.beta + s.impressions);
-        const cvr = (CVR_PRIOR.alpha + s.conversions) / (CVR_PRIOR.alpha + CVR_PRIOR.beta + s.judgedClicks);
-        s.impressions += slotDayImpressions;
-        s.clicks += slotDayImpressions * ctr;
-        s.judgedClicks += slotDayImpressions * ctr;
-        s.conversions += slotDayImpressions * ctr * cvr;
+        const { ctr, cvr } = posteriors[best]!;
+        const clicks = (slotDayImpressions * ctr.a) / (ctr.a + ctr.b);
+        const conversions = (clicks * cvr.a) / (cvr.a + cvr.b);
+        ctr.a += clicks;
+        ctr.b += slotDayImpressions - clicks;
+        cvr.a += conversions;
+        cvr.b += clicks - conversions;
       }
       return best;
     };
@@ -213,6 +241,10 @@ export function makeController(
       return { controller: textbookResultsController('ucb'), scoring: null };
     case 'textbook-thompson':
       return { controller: textbookResultsController('thompson'), scoring: null };
+    case 'textbook-ucb-fitted':
+      return { controller: textbookResultsController('ucb', 'fitted-priors'), scoring: null };
+    case 'textbook-ucb-core':
+      return { controller: textbookResultsController('ucb', 'learning-core'), scoring: null };
     default:
       return { controller: learningController(name, params, { onPlan }), scoring: { policy: name } };
   }

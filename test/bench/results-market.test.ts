@@ -214,12 +214,12 @@ describe('results oracle', () => {
 
   it('the textbook references fill every slot on day 0 and keep only picked hooks at a day start, under the caps', () => {
     const truth = drawTruth('independent', 6, 'test/textbook');
-    for (const name of ['textbook-ucb', 'textbook-thompson'] as const) {
+    for (const name of ['textbook-ucb', 'textbook-thompson', 'textbook-ucb-fitted', 'textbook-ucb-core'] as const) {
       const { controller } = makeController(name);
       const first = controller(emptyContext(truth, 6)).filter((d) => d.kind === 'launch');
       expect(first).toHaveLength(6);
       // UCB with fantasy spreads one cycle's picks: every untried hook scores alike, and each pick lowers its own score.
-      if (name === 'textbook-ucb') expect(new Set(first.map((d) => d.hookId)).size).toBe(6);
+      if (name.startsWith('textbook-ucb')) expect(new Set(first.map((d) => d.hookId)).size).toBe(6);
       let dayStartPauses = 0;
       let otherPauses = 0;
       const counting: Controller = (ctx) => {
