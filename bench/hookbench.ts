@@ -207,8 +207,10 @@ function resultsReport(cli: Cli, results: InstanceResult[]): { parts: string[]; 
     cli.params ? `\n**Experiment: parameters overridden for every learning policy: \`${JSON.stringify(cli.params)}\`**` : '',
   ];
   for (const scenario of cli.scenarios) parts.push(``, `## ${scenario}`, ``, resultsTable(rows.filter((r) => r.scenario === scenario)));
-  if (cli.policies.includes('cpr-thompson') && cli.policies.includes('ctr-only')) {
-    parts.push(``, `## Targets: cpr-thompson against ctr-only (results per dollar)`, ``, resultChecks(rows).text);
+  const references = cli.policies.some((p) => p.startsWith('textbook-'));
+  if (cli.policies.includes('ctr-only') && (cli.policies.includes('cpr-thompson') || references)) {
+    const title = cli.policies.includes('cpr-thompson') ? 'Targets: cpr-thompson against ctr-only' : 'References against ctr-only';
+    parts.push(``, `## ${title} (results per dollar)`, ``, resultChecks(rows).text);
   }
   return { parts, violations: rows.reduce((s, r) => s + r.capViolations, 0) };
 }

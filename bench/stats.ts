@@ -284,8 +284,16 @@ export function resultChecks(rows: ResultSummary[]): { text: string; met: boolea
     if (!ctr) continue;
     const ratio = ref.resultsPerUsd.mean / ctr.resultsPerUsd.mean;
     const d = meanSe(ref.perInstanceRpd.map((x, i) => x - ratio * ctr.perInstanceRpd[i]!));
+    // The shipped policy's gap to the reference in points of that gain, paired on the instances.
+    const cpr = rows.find((r) => r.scenario === ref.scenario && r.slots === ref.slots && r.policy === 'cpr-thompson');
+    let gap = '';
+    if (cpr) {
+      const diff = (ref.resultsPerUsd.mean - cpr.resultsPerUsd.mean) / ctr.resultsPerUsd.mean;
+      const g = meanSe(ref.perInstanceRpd.map((x, i) => x - cpr.perInstanceRpd[i]! - diff * ctr.perInstanceRpd[i]!));
+      gap = `; cpr-thompson ${signed(-100 * diff, 1)} ± ${((100 * g.se) / ctr.resultsPerUsd.mean).toFixed(1)} points against it`;
+    }
     lines.push(
-      `- reference: ${ref.scenario}, ${ref.slots} slots: ${ref.policy} (${told(ref.policy)}) gets ${signed(100 * (ratio - 1), 1)} ± ${((100 * d.se) / ctr.resultsPerUsd.mean).toFixed(1)} % results per dollar against ctr-only (${ref.resultsPerUsd.mean.toFixed(4)} per $)`,
+      `- reference: ${ref.scenario}, ${ref.slots} slots: ${ref.policy} (${told(ref.policy)}) gets ${signed(100 * (ratio - 1), 1)} ± ${((100 * d.se) / ctr.resultsPerUsd.mean).toFixed(1)} % results per dollar against ctr-only (${ref.resultsPerUsd.mean.toFixed(4)} per $${gap})`,
     );
   }
   const violations = rows.reduce((s, r) => s + r.capViolations, 0);

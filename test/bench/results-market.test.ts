@@ -324,6 +324,30 @@ describe('Done-when arithmetic', () => {
     expect(checks.met).toBe(false);
   });
 
+  it('prints each reference against ctr-only, and the gap of the shipped policy to it paired on the instances', () => {
+    const results: InstanceResult[] = [];
+    for (let i = 0; i < 10; i++) {
+      const jitter = 1 + 0.01 * (i % 3);
+      results.push({
+        scenario: 'independent',
+        slots: 6,
+        instance: i,
+        ctrScale: 1,
+        metrics: {
+          'oracle-results': metrics({ expectedResults: 20 }),
+          'ctr-only': metrics({ expectedResults: 10 * jitter }),
+          'cpr-thompson': metrics({ expectedResults: 11.5 * jitter }),
+          'textbook-ucb-fitted': metrics({ expectedResults: 12 * jitter }),
+        },
+      });
+    }
+    const rows = summariseResults(results, ['oracle-results', 'ctr-only', 'cpr-thompson', 'textbook-ucb-fitted']);
+    const text = resultChecks(rows).text;
+    expect(text).toMatch(
+      /reference: independent, 6 slots: textbook-ucb-fitted \(on the learning core's fitted priors\) gets \+20\.0 ± 0\.0 % .*; cpr-thompson −5\.0 ± 0\.0 points against it\)/,
+    );
+  });
+
   it('checks that other CTR scales lose no larger share than 1 %, within one paired standard error', () => {
     const results: InstanceResult[] = [];
     for (let i = 0; i < 8; i++)
