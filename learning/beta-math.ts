@@ -180,3 +180,43 @@ export function probabilityOfBest(arms: Array<{ alpha: number; beta: number }>):
   const sum = raw.reduce((s, v) => s + v, 0);
   return sum > 0 ? raw.map((v) => v / sum) : arms.map(() => 1 / arms.length);
 }
+
+/**
+ * Upper tail P(X > x) of a chi-square with `df` degrees of freedom: the regularized upper
+ * incomplete gamma Q(df/2, x/2), by its series below a + 1 and its continued fraction above
+ * (Numerical Recipes 6.2).
+ */
+export function chiSquareSurvival(x: number, df: number): number {
+  if (x <= 0) return 1;
+  const a = df / 2;
+  const z = x / 2;
+  const logFront = a * Math.log(z) - z - logGamma(a);
+  if (z < a + 1) {
+    let term = 1 / a;
+    let sum = term;
+    for (let n = 1; n < 10_000; n++) {
+      term *= z / (a + n);
+      sum += term;
+      if (Math.abs(term) < Math.abs(sum) * 1e-15) break;
+    }
+    return Math.max(0, 1 - sum * Math.exp(logFront));
+  }
+  const tiny = 1e-300;
+  let b = z + 1 - a;
+  let c = 1 / tiny;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i < 10_000; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = b + an / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const del = d * c;
+    h *= del;
+    if (Math.abs(del - 1) < 1e-15) break;
+  }
+  return Math.min(1, Math.exp(logFront) * h);
+}

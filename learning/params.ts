@@ -74,6 +74,12 @@ export interface PolicyParams {
   conversionFallbackPrior: { alpha: number; beta: number };
   /** Results objectives: mean delay from a click to its result (truncated at the click window); clicks count as judged by the share of results arrived. */
   conversionDelayMeanHours: number;
+  /**
+   * Results objectives: an angle effect on conversion rates is used only when the angles' pooled
+   * rates differ more than chance would make them at this significance level (Cochran's Q);
+   * null uses the random-effects estimate whenever it is positive.
+   */
+  angleEvidenceLevel: number | null;
   /** Results objectives: a hook's or creative's price (impressions per dollar) is shrunk towards the account's by this many dollars of spend. */
   cpmPseudoDollars: number;
   /** Sales with purchase values: a hook's value per result is shrunk towards the account's by this many results. */
@@ -117,6 +123,7 @@ export const DEFAULT_PARAMS: PolicyParams = {
   dayStartWindowHours: 1,
   conversionFallbackPrior: { alpha: 2, beta: 23 },
   conversionDelayMeanHours: 24,
+  angleEvidenceLevel: 0.05,
   cpmPseudoDollars: 50,
   valuePseudoResults: 3,
 };

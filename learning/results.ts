@@ -20,7 +20,7 @@
  * another scale would meet the prior-scale problems those fixes were made for (prior.ts,
  * change-point.ts) without evidence enough to detect anything.
  */
-import { betaMeanPlusSd } from './beta-math';
+import { betaMeanPlusSd, chiSquareSurvival } from './beta-math';
 import { fitPrior, adaptiveFallback, rescaleStrength } from './prior';
 import type { PolicyParams } from './params';
 import type { Rng } from './random';
@@ -141,7 +141,7 @@ export function buildResultsModel(input: {
   const vpr = (valueCents: number, conversions: number) =>
     byValue ? (valueCents + params.valuePseudoResults * accountValuePerResult) / (conversions + params.valuePseudoResults) : null;
 
-  const { share: angleShare, priorOf } = anglePriors(input.hooks, perHook, angleOf, conversionPrior);
+  const { share: angleShare, priorOf } = anglePriors(input.hooks, perHook, angleOf, conversionPrior, params.angleEvidenceLevel);
   const hooks = new Map<string, ResultFactors>();
   for (const h of input.hooks) {
     const t = perHook.get(h.id) ?? { clicks: 0, trials: 0, spendCents: 0, impressions: 0, valueCents: 0 };
@@ -193,6 +193,7 @@ function anglePriors(
   perHook: Map<string, Counts>,
   angleOf: Map<string, string>,
   prior: { alpha: number; beta: number },
+  evidenceLevel: number | null,
 ): { share: number; priorOf: (hookId: string) => { alpha: number; beta: number } } {
   const strength = prior.alpha + prior.beta;
   const mu = prior.alpha / strength;
@@ -225,7 +226,12 @@ function anglePriors(
     wMean /= sw;
     let q = 0;
     for (const g of groups) q += (g.clicks / g.trials - wMean) ** 2 / v(g);
-    tauAngle = Math.min(Math.max(0, (q - (groups.length - 1)) / (sw - sw2 / sw)), tauHook);
+    // The truncated estimate is positive whenever Q exceeds its degrees of freedom, which chance
+    // alone does in about two instances in five; with few angles and sparse conversions that
+    // chance effect then moves every hook of the angle. So it is used only once Q is unlikely
+    // under no angle effect.
+    const significant = evidenceLevel === null || chiSquareSurvival(q, groups.length - 1) < evidenceLevel;
+    if (significant) tauAngle = Math.min(Math.max(0, (q - (groups.length - 1)) / (sw - sw2 / sw)), tauHook);
   }
   const share = tauHook > 0 ? tauAngle / tauHook : 0;
   const priorOf = (hookId: string) => {

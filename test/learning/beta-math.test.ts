@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { betaCdf, betaMean, betaPdf, betaQuantile, betaVariance, logGamma, probabilityOfBest, probLessThanScaled } from '../../learning/beta-math';
+import {
+  betaCdf,
+  betaMean,
+  betaPdf,
+  betaQuantile,
+  betaVariance,
+  chiSquareSurvival,
+  logGamma,
+  probabilityOfBest,
+  probLessThanScaled,
+} from '../../learning/beta-math';
 
 /** P(X < m·Y) by brute-force quadrature with the exact Beta CDF (reference for the fast formula). */
 function probLessQuadrature(x: { alpha: number; beta: number }, y: { alpha: number; beta: number }, m: number): number {
@@ -72,5 +82,16 @@ describe('Beta posterior math', () => {
     const [pa, pb] = probabilityOfBest([a, b]);
     expect(pa! + pb!).toBeCloseTo(1, 12);
     expect(pa!).toBeCloseTo(1 - probLessQuadrature(a, b, 1), 3);
+  });
+
+  it('chi-square upper tail matches tabulated critical values', () => {
+    // Both branches: the series (x / 2 < df / 2 + 1) and the continued fraction.
+    expect(chiSquareSurvival(3.841, 1)).toBeCloseTo(0.05, 4);
+    expect(chiSquareSurvival(5.991, 2)).toBeCloseTo(0.05, 4);
+    expect(chiSquareSurvival(7.815, 3)).toBeCloseTo(0.05, 4);
+    expect(chiSquareSurvival(2, 2)).toBeCloseTo(Math.exp(-1), 10);
+    expect(chiSquareSurvival(0.1026, 2)).toBeCloseTo(0.95, 3);
+    expect(chiSquareSurvival(23.209, 10)).toBeCloseTo(0.01, 4);
+    expect(chiSquareSurvival(0, 3)).toBe(1);
   });
 });

@@ -266,6 +266,28 @@ describe('results objectives', () => {
     expect(none.hookById.get('newPain')!.results!.conversion.mean).toBeCloseTo(none.hookById.get('newProof')!.results!.conversion.mean, 6);
   });
 
+  it('leaves out an angle difference that chance alone would often give', () => {
+    // Two hooks per angle, 100 judged-enough clicks each, 13 / 8 / 5 results: Q exceeds its
+    // degrees of freedom (so the plain random-effects estimate is positive) but not the 5 % level.
+    const angled = ['pain', 'pain', 'proof', 'proof', 'fomo', 'fomo'].map((angle, i) => hook(`h${i}`, { angle }));
+    const evidence = [13, 13, 8, 8, 5, 5].map((results, i) => {
+      const e = withDays(`c${i}`, `h${i}`, 10, 100, 0.1, 0);
+      e.daily!.forEach((d, day) => (d.conversions = Math.floor(results / 10) + (day < results % 10 ? 1 : 0)));
+      return { ...e, conversions: results };
+    });
+    const model = (angleEvidenceLevel: number | null) =>
+      buildModel({
+        hooks: angled,
+        evidence,
+        nowMs: NOW,
+        params: resolveParams('thompson-changepoint', { angleEvidenceLevel }),
+        objective: 'leads',
+        attribution: ATTRIBUTION,
+      });
+    expect(model(0.05).results!.angleShare).toBe(0);
+    expect(model(null).results!.angleShare).toBeGreaterThan(0.1);
+  });
+
   it('reports cost per result, and ROAS where purchase values exist', () => {
     // h2 brings about as many purchases per dollar as h1, but each is worth $200, not $30.
     const sales = [clickbait[0]!, clickbait[1]!, withDays('c2', 'h2', 10, 500, 0.04, 0.05)].map((e, i) => ({
